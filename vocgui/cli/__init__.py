@@ -1,0 +1,1 @@
+"""The ``vocgui`` command line: one module per subcommand."""

@@ -1,0 +1,1 @@
+"""Qt-free, TensorFlow-free core: VOC loading, statistics, the project store, evaluation."""

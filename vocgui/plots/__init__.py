@@ -1,0 +1,1 @@
+"""matplotlib figures (no pyplot global state) shared by the desktop app and the CLI."""
