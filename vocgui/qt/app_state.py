@@ -16,13 +16,18 @@ from vocgui.core.project.commands import Command
 
 
 class _QtCommand(QUndoCommand):
-    """Adapts a core command (redo/undo/text) to Qt's undo stack."""
+    """Adapts an already executed core command (redo/undo/text) to Qt's undo stack."""
 
     def __init__(self, command: Command) -> None:
         super().__init__(command.text)
         self.command = command
+        # QUndoStack.push calls redo() once; the command has run already (see push()).
+        self._done = True
 
     def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
         self.command.redo()
 
     def undo(self) -> None:
@@ -77,7 +82,12 @@ class AppState(QObject):
         self.data_changed.emit(event.kind, event.rows, event.columns)
 
     def push(self, command: Command) -> None:
-        """Run a core edit command and put it on the undo stack."""
+        """Run a core edit command and put it on the undo stack.
+
+        The command runs first, so one that fails (it raises, and the project's
+        transaction left nothing changed) never lands on the stack.
+        """
+        command.redo()
         self.undo_stack.push(_QtCommand(command))
 
     # --- filter, selection, current row ------------------------------------------------
