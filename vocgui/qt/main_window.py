@@ -1,0 +1,269 @@
+"""The main window: the image table on the left, the viewer and the tag editor on the right,
+the Problems panel (and the panels added with ``add_panel``) docked at the bottom.
+
+Opening runs off the GUI thread (``ProjectLoader``); the status bar shows its progress
+and a Cancel button. Every edit is saved by the core as it happens, so there is no Save.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
+
+from vocgui.core.project import Project
+from vocgui.qt.app_state import AppState
+from vocgui.qt.classes import ClassManagerDialog
+from vocgui.qt.loading import ProjectLoader, is_openable
+from vocgui.qt.main_menus import MainMenus
+from vocgui.qt.problems_panel import ProblemsPanel
+from vocgui.qt.settings import Settings, data_dir, demo_paths, project_path_for_folder
+from vocgui.qt.shortcuts import KeyboardEditor
+from vocgui.qt.table import ImageTablePanel
+from vocgui.qt.tags import TagEditor
+from vocgui.qt.thumbnails import ThumbnailGrid
+from vocgui.qt.viewer import ImageViewer
+
+log = logging.getLogger(__name__)
+
+#: Fits a 1366x768 screen with room for the task bar.
+DEFAULT_SIZE = QSize(1280, 720)
+
+
+def project_title(project: Project) -> str:
+    """The name a user knows the project by: its dataset folder for projects the app made
+    for a VOC folder, else the project file's name."""
+    path = Path(project.path)
+    if data_dir() in path.parents and project.roots:
+        return Path(project.roots[0]).name
+    return path.stem
+
+
+class MainWindow(QMainWindow):
+    """The app's window over ``state``; see the module docstring."""
+
+    #: A project finished opening and is shown (argument: the Project).
+    project_opened = Signal(object)
+    #: Opening failed or was cancelled (argument: message for the user).
+    open_failed = Signal(str)
+
+    def __init__(self, state: AppState, settings: Settings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.settings = settings or Settings()
+        self.loader = ProjectLoader(self)
+        self._closing = False
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.table = ImageTablePanel(state, self)
+        self.thumbnails: ThumbnailGrid | None = None
+        self.table.add_view("Thumbnails", self._make_thumbnails)
+        self.viewer = ImageViewer(state, self)
+        self.tag_editor = TagEditor(state, self)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.viewer)
+        right.addWidget(self.tag_editor)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([330, 330])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([720, 640])
+        self.setCentralWidget(self.splitter)
+
+        self.keyboard = KeyboardEditor(state, self.settings.class_keys(),
+                                       lambda: self.table.move_current(1), self)
+        self.keyboard.install(self.table.view)
+        self.keyboard.install(self.viewer)
+
+        self.problems = ProblemsPanel(state, self)
+        self.panels: list[QDockWidget] = []
+        self.menus = MainMenus(self)
+        self.problems_dock = self.add_panel("Problems", self.problems)
+        # Bottom panels start low so the table and the image keep most of the height.
+        self.resizeDocks([self.problems_dock], [140], Qt.Orientation.Vertical)
+        self._build_status_bar()
+
+        self.loader.progress.connect(self._load_progress)
+        self.loader.loaded.connect(self._loaded)
+        self.loader.failed.connect(self._load_failed)
+        self.loader.cancelled.connect(self._load_cancelled)
+        self.loader.finished.connect(self._load_finished)
+        state.project_changed.connect(self._project_changed)
+        state.data_changed.connect(self._data_changed)
+        self._project_changed(state.project)
+        self.resize(self._default_size())
+
+    # --- public API --------------------------------------------------------------------
+    def add_panel(self, title: str, widget: QWidget) -> QDockWidget:
+        """Dock ``widget`` at the bottom, tabified with the other panels; View menu toggle."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"panel_{title}")
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        if self.panels:
+            self.tabifyDockWidget(self.panels[0], dock)
+        self.panels.append(dock)
+        self.menus.add_panel_toggle(dock)
+        return dock
+
+    def open_path(self, target: Path | None) -> bool:
+        """Open a VOC folder or a project file (None: the demo dataset) in the background."""
+        if self.loader.isRunning():
+            self.statusBar().showMessage("Still opening the previous project…", 4000)
+            return False
+        if self._is_open(target):
+            # Opening it again would fail on the project's own lock.
+            self.statusBar().showMessage("That project is already open", 4000)
+            return False
+        what = "the demo dataset" if target is None else str(target)
+        self.status_label.setText(f"Opening {what}…")
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        return self.loader.start_loading(target)
+
+    def _make_thumbnails(self) -> ThumbnailGrid:
+        self.thumbnails = ThumbnailGrid(self.state)
+        self.keyboard.install(self.thumbnails)
+        return self.thumbnails
+
+    def _is_open(self, target: Path | None) -> bool:
+        project = self.state.project
+        if project is None:
+            return False
+        open_path = Path(project.path).resolve()
+        if target is None:
+            return open_path == demo_paths()[1].resolve()
+        target = Path(target)
+        candidate = project_path_for_folder(target) if target.is_dir() else target
+        return candidate.resolve() == open_path
+
+    def open_class_manager(self) -> None:
+        if self.state.project is not None:
+            ClassManagerDialog(self.state, self).exec()
+
+    # --- loading -----------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = QLabel("No project open")
+        self.progress_bar = QProgressBar(maximumWidth=220, textVisible=True)
+        self.cancel_button = QPushButton("Cancel", toolTip="Stop opening; nothing is changed")
+        self.cancel_button.clicked.connect(self._cancel_clicked)
+        saved = QLabel("Edits are saved as you make them")
+        saved.setToolTip("Every edit is written to the project file at once; "
+                         "Ctrl+Z undoes it.")
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(saved)
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+
+    def _cancel_clicked(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.status_label.setText("Cancelling…")
+        self.loader.cancel()
+
+    def _load_progress(self, done: int, total: int, what: str) -> None:
+        self.progress_bar.setRange(0, max(total, 0))
+        self.progress_bar.setValue(done)
+        self.status_label.setText(f"{what}: {done:,} of {total:,}" if total else f"{what}…")
+
+    def _loaded(self, project: Project) -> None:
+        if self._closing:  # the window closed while this was on its way
+            project.close()
+            return
+        self.state.set_project(project)
+        self.settings.add_recent(Path(project.path))
+        self.menus.update_recent()
+        self.project_opened.emit(project)
+
+    def _load_failed(self, message: str) -> None:
+        self.status_label.setText("Could not open the project (see the message)")
+        box = QMessageBox(QMessageBox.Icon.Critical, "Could not open", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the window keeps running (and headless runs never hang)
+        self.open_failed.emit(message)
+
+    def _load_cancelled(self) -> None:
+        self.status_label.setText("Opening cancelled")
+        self.open_failed.emit("cancelled")
+
+    def _load_finished(self) -> None:
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+
+    def _project_changed(self, project: Project | None) -> None:
+        if project is None:
+            self.setWindowTitle("vocgui")
+            self.status_label.setText("No project open: File > Open Folder, or drop a folder here")
+        else:
+            self.setWindowTitle(f"{project_title(project)} — vocgui")
+            self.setWindowFilePath(str(project.path))
+            n_problems = len(project.problems)
+            self.status_label.setText(
+                f"{project_title(project)}: {len(project.images):,} images, "
+                f"{len(project.classes)} classes, {n_problems:,} problem(s)")
+            self.status_label.setToolTip(f"Project file: {project.path}")
+        self.menus.update_classes()
+        self.menus.update_enabled()
+
+    def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
+        if kind == "classes":  # Edit > Toggle Class names the first ten classes
+            self.menus.update_classes()
+
+    # --- window events -----------------------------------------------------------------
+    def _default_size(self) -> QSize:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return DEFAULT_SIZE
+        available = screen.availableSize()
+        return DEFAULT_SIZE.boundedTo(QSize(available.width() - 40, available.height() - 40))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_path(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    @staticmethod
+    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if is_openable(path) else None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
+        if self.loader.isRunning():
+            self.loader.cancel()
+            self.loader.wait()
+        self.state.set_project(None)  # closes the project file and releases its lock
+        super().closeEvent(event)

@@ -1,0 +1,83 @@
+"""Where the desktop app keeps its things: settings (recent projects, shortcuts) and the
+project files it makes for VOC folders and for the demo dataset.
+
+``VOCGUI_DATA_DIR`` (environment) moves all of it, settings included, into one folder:
+tests and benchmarks use it so they never touch the user's real settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSettings
+
+PROJECT_SUFFIX = ".vocgui"
+#: Default keys toggling the first ten classes (class 1 .. class 10).
+DEFAULT_CLASS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+_MAX_RECENT = 10
+
+
+def data_dir() -> Path:
+    """The app's data folder (demo dataset, project files of VOC folders)."""
+    override = os.environ.get("VOCGUI_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("vocgui"))
+
+
+def project_path_for_folder(folder: Path) -> Path:
+    """The project file for VOC folder ``folder``: in the data folder, never in the dataset.
+
+    Keyed by the folder's absolute path, so two folders with the same name do not clash.
+    """
+    folder = Path(folder).resolve()
+    key = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:12]
+    return data_dir() / "projects" / f"{folder.name}-{key}{PROJECT_SUFFIX}"
+
+
+def demo_paths() -> tuple[Path, Path]:
+    """(demo dataset folder, its project file), both in the data folder."""
+    return data_dir() / "demo", data_dir() / f"demo{PROJECT_SUFFIX}"
+
+
+class Settings:
+    """The app's persistent settings (QSettings, or an ini file under VOCGUI_DATA_DIR)."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        if qsettings is None:
+            if os.environ.get("VOCGUI_DATA_DIR"):
+                qsettings = QSettings(str(data_dir() / "settings.ini"),
+                                      QSettings.Format.IniFormat)
+            else:
+                qsettings = QSettings("vocgui", "vocgui")
+        self.qsettings = qsettings
+
+    def recent_projects(self) -> list[Path]:
+        """Project files opened lately, most recent first (missing ones left out)."""
+        value = self.qsettings.value("recent_projects", [])
+        paths = [value] if isinstance(value, str) else list(value or [])
+        return [Path(p) for p in paths if Path(p).is_file()]
+
+    def add_recent(self, project_path: Path) -> None:
+        """Remember ``project_path`` as the last project opened."""
+        path = str(Path(project_path).resolve())
+        paths = [path] + [str(p) for p in self.recent_projects() if str(p) != path]
+        self.qsettings.setValue("recent_projects", paths[:_MAX_RECENT])
+        self.qsettings.sync()
+
+    def last_project(self) -> Path | None:
+        recent = self.recent_projects()
+        return recent[0] if recent else None
+
+    def class_keys(self) -> list[str]:
+        """Keys toggling class 1..10, e.g. ['1', ..., '9', '0'] (customisable)."""
+        value = self.qsettings.value("shortcuts/class_keys", list(DEFAULT_CLASS_KEYS))
+        keys = [value] if isinstance(value, str) else [str(k) for k in value or []]
+        return keys if len(keys) == len(DEFAULT_CLASS_KEYS) else list(DEFAULT_CLASS_KEYS)
+
+    def set_class_keys(self, keys: list[str]) -> None:
+        if len(keys) != len(DEFAULT_CLASS_KEYS) or len(set(keys)) != len(keys):
+            raise ValueError(f"need {len(DEFAULT_CLASS_KEYS)} distinct keys, got {keys!r}")
+        self.qsettings.setValue("shortcuts/class_keys", list(keys))
+        self.qsettings.sync()

@@ -1,0 +1,152 @@
+"""The table's columns as numpy arrays over every image of the project, and their sort orders.
+
+The table model serves cells from these arrays (no per-row Python objects are built), the
+filter computes its masks from them, and sorting uses one cached full-length order per
+column, so a filter change is a mask plus one fancy-indexing pass even on 1M rows.
+"""
+
+from __future__ import annotations
+
+import string
+from enum import IntEnum
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+
+class Column(IntEnum):
+    """Columns of the image table, in display order."""
+
+    FILE = 0
+    LABELS = 1
+    OBJECTS = 2
+    SIZE = 3
+    SPLIT = 4
+    REVIEW = 5
+    PROBLEMS = 6
+
+
+HEADERS: dict[Column, tuple[str, str]] = {
+    Column.FILE: ("File", "Image file name"),
+    Column.LABELS: ("Labels", "Image-level labels (classes present in the image)"),
+    Column.OBJECTS: ("Objects", "Number of annotated objects (boxes)"),
+    Column.SIZE: ("Size", "Image width x height in pixels, from the annotation"),
+    Column.SPLIT: ("Split", "Split from ImageSets/Main (train, val, test or none)"),
+    Column.REVIEW: ("Review", "Review status: unreviewed, reviewed or flagged"),
+    Column.PROBLEMS: ("Problems", "Number of loader problems about this image"),
+}
+
+#: Review statuses in the order the Review column sorts them (index = review code).
+REVIEW_STATUSES = ("unreviewed", "flagged", "reviewed")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def ascii_lower(text: str) -> str:
+    """``text`` with A-Z lower-cased, exactly as ``ascii_lower_array`` does it."""
+    return text.translate(_ASCII_LOWER)
+
+
+def ascii_lower_array(names: np.ndarray) -> np.ndarray:
+    """A numpy unicode array with A-Z lower-cased, as integer operations on the code
+    points: several times faster than np.char.lower on 1M names (other letters keep
+    their case, which file names rarely need)."""
+    names = np.ascontiguousarray(names)
+    codes = names.view(np.uint32).copy()
+    codes[(codes >= ord("A")) & (codes <= ord("Z"))] += ord("a") - ord("A")
+    return codes.view(names.dtype)
+
+
+def review_codes(review: pd.Series) -> np.ndarray:
+    """Review statuses as int8 codes (index into REVIEW_STATUSES)."""
+    return pd.Categorical(review, categories=REVIEW_STATUSES).codes.astype(np.int8)
+
+
+class TableSource(Protocol):
+    """What the table reads from a project (``vocgui.core.project.Project`` has it)."""
+
+    images: pd.DataFrame
+    labels: np.ndarray
+    classes: list[str]
+    class_colors: dict[str, str]
+
+
+class TableColumns:
+    """Numpy copies of the project's displayed columns, refreshed after edits."""
+
+    def __init__(self, source: TableSource) -> None:
+        self.source = source
+        images = source.images
+        self.n_rows = len(images)
+        # Display reads the Python strings pandas already holds; search and sort use one
+        # lower-cased unicode array.
+        self.filename = images["filename"].to_numpy()
+        self.filename_lower = ascii_lower_array(images["filename"].to_numpy(dtype=str))
+        self.n_objects = images["n_objects"].to_numpy(dtype=np.int64)
+        self.width = images["width"].to_numpy(dtype=np.int64)
+        self.height = images["height"].to_numpy(dtype=np.int64)
+        self.split = images["split"].to_numpy(dtype=str)
+        self.n_problems = images["n_problems"].to_numpy(dtype=np.int64)
+        self._orders: dict[Column, np.ndarray] = {}
+        self.refresh_review()
+        self.refresh_labels()
+
+    # --- refresh after edits -----------------------------------------------------------
+    def refresh_review(self, rows: np.ndarray | None = None) -> None:
+        """Re-read the review status of ``rows`` (None: of every row)."""
+        review = self.source.images["review"]
+        if rows is None:
+            self.review = review_codes(review)
+        else:
+            self.review[rows] = review_codes(review.iloc[rows])
+        self._orders.pop(Column.REVIEW, None)
+
+    def refresh_labels(self) -> None:
+        """Re-read the label matrix and the classes (after label or class edits)."""
+        self.labels = self.source.labels
+        self.classes = list(self.source.classes)
+        self.colors = [self.source.class_colors.get(c, "#808080") for c in self.classes]
+        self._orders.pop(Column.LABELS, None)
+
+    def refresh(self, kind: str, rows: np.ndarray | None = None) -> None:
+        """Re-read what an edit of ``kind`` ('labels' | 'review' | 'classes') changed."""
+        if kind == "review":
+            self.refresh_review(rows)
+        else:
+            self.refresh_labels()
+
+    # --- cell values -------------------------------------------------------------------
+    def label_names(self, row: int) -> list[str]:
+        return [self.classes[j] for j in np.flatnonzero(self.labels[row])]
+
+    def label_chips(self, row: int) -> list[tuple[str, str]]:
+        """(class name, colour '#rrggbb') of each label of ``row``, in class order."""
+        return [(self.classes[j], self.colors[j]) for j in np.flatnonzero(self.labels[row])]
+
+    # --- sorting -----------------------------------------------------------------------
+    def full_order(self, column: Column) -> np.ndarray:
+        """Every row id, sorted ascending by ``column`` (stable, ties by row id); cached."""
+        order = self._orders.get(column)
+        if order is None:
+            order = self._sort(column)
+            self._orders[column] = order
+        return order
+
+    def _sort(self, column: Column) -> np.ndarray:
+        if column == Column.FILE:
+            return np.argsort(self.filename_lower, kind="stable")
+        if column == Column.LABELS:
+            if self.labels.shape[1] == 0:
+                return np.arange(self.n_rows)
+            # Group by label in class order: rows with class 0 first, then by class 1, ...
+            keys = [~self.labels[:, j] for j in range(self.labels.shape[1] - 1, -1, -1)]
+            return np.lexsort(keys)
+        if column == Column.OBJECTS:
+            return np.argsort(self.n_objects, kind="stable")
+        if column == Column.SIZE:
+            return np.lexsort((self.height, self.width, self.width * self.height))
+        if column == Column.SPLIT:
+            return np.argsort(self.split, kind="stable")
+        if column == Column.REVIEW:
+            return np.argsort(self.review, kind="stable")
+        return np.argsort(self.n_problems, kind="stable")

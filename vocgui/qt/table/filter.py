@@ -1,0 +1,90 @@
+"""What the table shows: a filter over the images, computed as a numpy mask.
+
+Every criterion is a vectorised operation over the whole column (no per-row Python), so a
+filter change on 1M rows costs a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vocgui.qt.table.columns import REVIEW_STATUSES, TableColumns, ascii_lower
+
+CLASS_MODES: dict[str, str] = {"any": "has any of", "all": "has all of", "none": "has none of"}
+
+
+@dataclass(frozen=True)
+class TableFilter:
+    """The table's filter; the default shows every image. Change it with ``replace``."""
+
+    #: Substring of the file name, ignoring the case of A-Z.
+    text: str = ""
+    #: Classes to filter by, with ``class_mode``: 'any' | 'all' | 'none'.
+    classes: tuple[str, ...] = ()
+    class_mode: str = "any"
+    #: Split to show ('' = images without a split); None = every split.
+    split: str | None = None
+    #: Review status to show; None = every status.
+    review: str | None = None
+    #: Show only images the loader reported a problem about.
+    problems_only: bool = False
+    #: An explicit set of row ids (from another view), with a caption saying what it is.
+    rows: np.ndarray | None = field(default=None, compare=False)
+    rows_caption: str = ""
+
+    def mask(self, columns: TableColumns) -> np.ndarray:
+        """Boolean mask over all rows: True where the row passes every criterion."""
+        mask = np.ones(columns.n_rows, dtype=bool)
+        if self.text:
+            mask &= np.char.find(columns.filename_lower, ascii_lower(self.text)) >= 0
+        class_index = {name: j for j, name in enumerate(columns.classes)}
+        wanted = [class_index[c] for c in self.classes if c in class_index]
+        if wanted:
+            has = columns.labels[:, wanted]
+            if self.class_mode == "all":
+                mask &= has.all(axis=1)
+            elif self.class_mode == "none":
+                mask &= ~has.any(axis=1)
+            else:
+                mask &= has.any(axis=1)
+        elif self.classes and self.class_mode != "none":
+            mask[:] = False  # every named class is gone (deleted or renamed)
+        if self.split is not None:
+            mask &= columns.split == self.split
+        if self.review is not None:
+            code = REVIEW_STATUSES.index(self.review) if self.review in REVIEW_STATUSES else -2
+            mask &= columns.review == code
+        if self.problems_only:
+            mask &= columns.n_problems > 0
+        if self.rows is not None:
+            chosen = np.zeros(columns.n_rows, dtype=bool)
+            rows = self.rows[(self.rows >= 0) & (self.rows < columns.n_rows)]
+            chosen[rows] = True
+            mask &= chosen
+        return mask
+
+    def is_empty(self) -> bool:
+        return self == TableFilter() and self.rows is None
+
+    def describe(self, include_rows: bool = True) -> str:
+        """The filter in words, e.g. "name contains '2008' · has any of dog, cat · train".
+
+        Empty when nothing is filtered. ``include_rows=False`` leaves out the explicit row
+        set (which the filter bar shows on its own)."""
+        parts = []
+        if self.rows is not None and include_rows:
+            parts.append(self.rows_caption or f"{len(self.rows):,} chosen images")
+        if self.text:
+            parts.append(f"name contains '{self.text}'")
+        if self.classes:
+            parts.append(f"{CLASS_MODES.get(self.class_mode, self.class_mode)} "
+                         f"{', '.join(self.classes)}")
+        if self.split is not None:
+            parts.append(f"split {self.split}" if self.split else "no split")
+        if self.review is not None:
+            parts.append(self.review)
+        if self.problems_only:
+            parts.append("with problems")
+        return " · ".join(parts)

@@ -1,0 +1,196 @@
+"""The row of filter controls above the image table, and the line saying what is shown."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vocgui.qt.table.filter import CLASS_MODES, TableFilter
+
+_SPLIT_CHOICES = [("All splits", None), ("train", "train"), ("val", "val"), ("test", "test"),
+                  ("No split", "")]
+_REVIEW_CHOICES = [("Any status", None), ("Unreviewed", "unreviewed"),
+                   ("Reviewed", "reviewed"), ("Flagged", "flagged")]
+#: Typing pauses this long (ms) before the name filter applies.
+_TEXT_DEBOUNCE_MS = 120
+
+
+class FilterBar(QWidget):
+    """Edits a ``TableFilter``; emits ``filter_edited`` with the new one on each change."""
+
+    filter_edited = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filter = TableFilter()
+        self._classes: list[str] = []
+
+        self.search = QLineEdit(placeholderText="Filter by file name…", clearButtonEnabled=True)
+        self.search.setToolTip("Show images whose file name contains this text (Ctrl+F)")
+        self._text_timer = QTimer(self, singleShot=True, interval=_TEXT_DEBOUNCE_MS)
+        self._text_timer.timeout.connect(self._text_edited)
+        self.search.textEdited.connect(lambda _text: self._text_timer.start())
+
+        self.labels_button = QToolButton(text="Labels")
+        self.labels_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.labels_button.setToolTip("Show images that have any of / all of / none of "
+                                      "the checked classes")
+        self.labels_button.setMinimumWidth(
+            self.labels_button.fontMetrics().horizontalAdvance("Labels (99)") + 24)
+        self.labels_menu = QMenu(self)
+        self.labels_button.setMenu(self.labels_menu)
+
+        self.split_box = QComboBox(toolTip="Show one split only (from ImageSets/Main)")
+        for text, value in _SPLIT_CHOICES:
+            self.split_box.addItem(text, value)
+        self.split_box.currentIndexChanged.connect(self._choices_edited)
+        self.review_box = QComboBox(toolTip="Show one review status only")
+        for text, value in _REVIEW_CHOICES:
+            self.review_box.addItem(text, value)
+        self.review_box.currentIndexChanged.connect(self._choices_edited)
+        self.problems_box = QCheckBox("Problems", toolTip="Show only images with loader problems")
+        self.problems_box.toggled.connect(self._choices_edited)
+
+        self.rows_caption = QLabel()
+        self.rows_caption.setToolTip("The table shows a set of images chosen in another view")
+        self.clear_rows_button = QToolButton(text="✕ Show all")
+        self.clear_rows_button.setToolTip("Drop the chosen set of images from the filter")
+        self.clear_rows_button.clicked.connect(self._clear_rows)
+        self.clear_button = QToolButton(text="Clear filter", toolTip="Show every image")
+        self.clear_button.clicked.connect(lambda: self._emit(TableFilter()))
+        self.count_label = QLabel("No images")
+        self.count_label.setToolTip("Images shown / images in the project")
+        self.description = QLabel()
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        # Long filters are clipped here (the tooltip has all of it), never squeeze the count.
+        self.description.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.addWidget(self.search, 3)
+        for widget in (self.labels_button, self.split_box, self.review_box, self.problems_box):
+            controls.addWidget(widget)
+        summary = QHBoxLayout()
+        summary.setContentsMargins(0, 0, 0, 0)
+        summary.addWidget(self.count_label)
+        summary.addSpacing(10)
+        summary.addWidget(self.rows_caption)
+        summary.addWidget(self.clear_rows_button)
+        summary.addWidget(self.description, 1)
+        summary.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(3)
+        layout.addLayout(controls)
+        layout.addLayout(summary)
+        self._build_labels_menu()
+
+    @property
+    def filter(self) -> TableFilter:
+        return self._filter
+
+    def set_classes(self, classes: list[str]) -> None:
+        """The classes the Labels menu offers."""
+        self._classes = list(classes)
+        self._build_labels_menu()
+
+    def set_filter(self, table_filter: TableFilter) -> None:
+        """Show ``table_filter`` in the widgets (does not emit ``filter_edited``)."""
+        self._filter = table_filter
+        self._sync_widgets()
+
+    def set_counts(self, shown: int, total: int) -> None:
+        self.count_label.setText(f"<b>{shown:,}</b> of {total:,} images")
+
+    # --- widgets -> filter -------------------------------------------------------------
+    def _emit(self, table_filter: TableFilter) -> None:
+        self.set_filter(table_filter)
+        self.filter_edited.emit(table_filter)
+
+    def _text_edited(self) -> None:
+        self._emit(replace(self._filter, text=self.search.text().strip()))
+
+    def _choices_edited(self) -> None:
+        self._emit(replace(self._filter, split=self.split_box.currentData(),
+                           review=self.review_box.currentData(),
+                           problems_only=self.problems_box.isChecked()))
+
+    def _clear_rows(self) -> None:
+        self._emit(replace(self._filter, rows=None, rows_caption=""))
+
+    def _class_toggled(self, name: str, checked: bool) -> None:
+        classes = [c for c in self._filter.classes if c != name]
+        if checked:
+            classes.append(name)
+        self._emit(replace(self._filter, classes=tuple(classes)))
+
+    def _mode_chosen(self, mode: str) -> None:
+        self._emit(replace(self._filter, class_mode=mode))
+
+    # --- filter -> widgets -------------------------------------------------------------
+    def _build_labels_menu(self) -> None:
+        menu = self.labels_menu
+        menu.clear()
+        self._mode_actions: dict[str, QAction] = {}
+        self._class_actions: dict[str, QAction] = {}
+        modes = QActionGroup(menu)
+        for mode, text in CLASS_MODES.items():
+            action = QAction(text.capitalize(), menu, checkable=True)
+            action.triggered.connect(lambda _=False, m=mode: self._mode_chosen(m))
+            modes.addAction(action)
+            menu.addAction(action)
+            self._mode_actions[mode] = action
+        menu.addSeparator()
+        for name in self._classes:
+            action = QAction(name, menu, checkable=True)
+            action.toggled.connect(lambda checked, n=name: self._class_toggled(n, checked))
+            menu.addAction(action)
+            self._class_actions[name] = action
+        menu.addSeparator()
+        clear = menu.addAction("Clear label filter")
+        clear.triggered.connect(lambda: self._emit(replace(self._filter, classes=())))
+        self._sync_widgets()
+
+    def _sync_widgets(self) -> None:
+        f = self._filter
+        for widget in (self.split_box, self.review_box, self.problems_box):
+            widget.blockSignals(True)
+        if self.search.text().strip() != f.text:
+            self.search.setText(f.text)
+        self.split_box.setCurrentIndex(max(0, self.split_box.findData(f.split)))
+        self.review_box.setCurrentIndex(max(0, self.review_box.findData(f.review)))
+        self.problems_box.setChecked(f.problems_only)
+        for widget in (self.split_box, self.review_box, self.problems_box):
+            widget.blockSignals(False)
+        n = len(f.classes)
+        self.labels_button.setText(f"Labels ({n})" if n else "Labels")
+        # Update the menu in place: rebuilding it would delete the action being toggled.
+        for mode, action in self._mode_actions.items():
+            action.setChecked(mode == f.class_mode)
+        for name, action in self._class_actions.items():
+            action.blockSignals(True)
+            action.setChecked(name in f.classes)
+            action.blockSignals(False)
+        self.rows_caption.setText(f.rows_caption or "chosen images")
+        self.rows_caption.setVisible(f.rows is not None)
+        self.clear_rows_button.setVisible(f.rows is not None)
+        others = f.describe(include_rows=False)
+        self.description.setText(f"Filter: {others}" if others
+                                 else "" if f.rows is not None else "No filter")
+        self.description.setToolTip(f.describe() or "Every image is shown")
+        self.clear_button.setEnabled(not f.is_empty())
