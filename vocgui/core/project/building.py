@@ -1,0 +1,110 @@
+"""Writing a new project file from a loaded :class:`VocDataset`, atomically.
+
+The file is built under a temporary name with journalling off (a half-built file is never
+used) and renamed into place only when complete, so a crash leaves no partial project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from vocgui import __version__
+from vocgui.core.project.errors import ProjectIOError
+from vocgui.core.project.labelling import next_color
+from vocgui.core.project.schema import DDL, SCHEMA_VERSION
+from vocgui.core.project.store import io_error, now_utc
+from vocgui.core.voc.dataset import VocDataset
+
+_IMAGE_SQL = ("INSERT INTO images (id, filename, root, image_path, annotation_path, n_objects, "
+              "width, height, depth, segmented, split) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+_OBJECT_SQL = ("INSERT INTO objects (image_id, name, xmin, ymin, xmax, ymax, difficult, "
+               "truncated, occluded, pose) VALUES (?,?,?,?,?,?,?,?,?,?)")
+
+
+def write_new_project(path: Path, dataset: VocDataset) -> None:
+    """Create the project file ``path`` (which must not exist) holding ``dataset``."""
+    path = Path(path).absolute()
+    if path.exists():
+        raise ProjectIOError(f"{path} already exists; choose a new project file name")
+    tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.executescript(DDL)
+            conn.execute("BEGIN")
+            _insert_dataset(conn, dataset)
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync(path.parent)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise io_error(path, "create the project file", exc) from exc
+
+
+def _insert_dataset(conn: sqlite3.Connection, ds: VocDataset) -> None:
+    meta = {"schema_version": str(SCHEMA_VERSION), "app_version": __version__,
+            "created": now_utc()}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.executemany("INSERT INTO roots VALUES (?, ?)",
+                     [(i, str(Path(r).absolute())) for i, r in enumerate(ds.roots)])
+    img = ds.images
+    n = len(img)
+    conn.executemany(_IMAGE_SQL, zip(
+        range(n), img["filename"].astype(str), _ints(img["root"]), img["image_path"].astype(str),
+        img["annotation_path"].astype(str), _ints(img["n_objects"]), _ints(img["width"]),
+        _ints(img["height"]), _ints(img["depth"]), _ints(img["segmented"]),
+        img["split"].astype(str), strict=True))
+    classes = list(dict.fromkeys(ds.classes))
+    known = set(classes)
+    for labels in img["labels"]:
+        for name in labels:
+            if name not in known:  # a label the class list lacks: keep it, append it
+                known.add(name)
+                classes.append(name)
+    colors: list[str] = []
+    for position, name in enumerate(classes):
+        colors.append(next_color(colors))
+        conn.execute("INSERT INTO classes VALUES (?, ?, ?, ?)",
+                     (position, position, name, colors[-1]))
+    class_id = {name: i for i, name in enumerate(classes)}
+    conn.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?)",
+                     ((row, class_id[name]) for row, labels in enumerate(img["labels"])
+                      for name in labels))
+    obj = ds.objects
+    if len(obj):
+        conn.executemany(_OBJECT_SQL, zip(
+            _ints(obj["image"]), obj["name"].astype(str), _floats(obj["xmin"]),
+            _floats(obj["ymin"]), _floats(obj["xmax"]), _floats(obj["ymax"]),
+            _ints(obj["difficult"]), _ints(obj["truncated"]), _ints(obj["occluded"]),
+            obj["pose"].astype(str), strict=True))
+    conn.executemany("INSERT INTO problems (file, kind, message, image) VALUES (?, ?, ?, ?)",
+                     [(p.file, p.kind, p.message, p.image) for p in ds.problems])
+
+
+def _ints(column) -> list[int]:
+    return np.asarray(column).astype(np.int64).tolist()
+
+
+def _floats(column) -> list[float | None]:
+    values = np.asarray(column, dtype=np.float64)
+    return [None if np.isnan(v) else v for v in values.tolist()]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

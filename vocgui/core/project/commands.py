@@ -1,0 +1,276 @@
+"""Undoable edit commands over the :class:`Project` edit methods, and a plain undo stack.
+
+A command does nothing until :meth:`Command.redo`; redo remembers exactly what it is about
+to change, so :meth:`Command.undo` restores the prior state (labels, review, classes with
+their order and colours). The Qt app wraps each command in a ``QUndoCommand``; non-Qt
+code uses :class:`UndoStack`. Each edit is logged with the command's text ("Add 'dog'
+to 120 images", "Undo Add 'dog' to 120 images").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from vocgui.core.project.project import Project
+
+
+def _images(n: int) -> str:
+    return f"{n} image" if n == 1 else f"{n} images"
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+class Command:
+    """Base: ``text`` for menus and the edit log, ``redo()`` applies, ``undo()`` reverts."""
+
+    text = ""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    def redo(self) -> None:
+        with self.project.logged_as(self.text):
+            self._remember()
+            self._apply()
+
+    def undo(self) -> None:
+        with self.project.logged_as(f"Undo {self.text}"):
+            self._revert()
+
+    def _remember(self) -> None:
+        raise NotImplementedError
+
+    def _apply(self) -> None:
+        raise NotImplementedError
+
+    def _revert(self) -> None:
+        raise NotImplementedError
+
+
+class _LabelCommand(Command):
+    """Remembers the rows' labels and the class list; undo puts both back."""
+
+    def __init__(self, project: Project, rows) -> None:
+        super().__init__(project)
+        self.rows = np.asarray(rows, dtype=np.int64).ravel()
+
+    def _remember(self) -> None:
+        p = self.project
+        self._classes, self._colors = p.classes, p.class_colors
+        self._matrix = p.labels[self.rows].copy()
+
+    def _revert(self) -> None:
+        p = self.project
+        if p.classes == self._classes:
+            p.set_label_rows(self.rows, self._matrix)
+        else:  # redo created classes: drop them again in the same transaction
+            p.restore_classes(self._classes, self._colors, self.rows, self._matrix)
+
+
+class SetLabels(_LabelCommand):
+    def __init__(self, project: Project, rows, labels: Iterable[str]) -> None:
+        super().__init__(project, rows)
+        self.labels = tuple(dict.fromkeys(labels))
+        self.text = (f"Set labels of {_images(len(self.rows))} to {_names(self.labels)}"
+                     if self.labels else f"Clear labels of {_images(len(self.rows))}")
+
+    def _apply(self) -> None:
+        self.project.set_labels(self.rows, self.labels)
+
+
+class SetLabelRows(_LabelCommand):
+    def __init__(self, project: Project, rows, matrix: np.ndarray) -> None:
+        super().__init__(project, rows)
+        self.matrix = np.asarray(matrix, dtype=bool).copy()
+        self.text = f"Set labels of {_images(len(self.rows))}"
+
+    def _apply(self) -> None:
+        self.project.set_label_rows(self.rows, self.matrix)
+
+
+class ImportLabels(_LabelCommand):
+    """Each row gets its own label set (an imported CSV); new names become classes."""
+
+    def __init__(self, project: Project, rows, labels: Sequence[Iterable[str]],
+                 source: str = "a file") -> None:
+        super().__init__(project, rows)
+        self.labels = [tuple(t) for t in labels]
+        self.text = f"Import labels of {_images(len(self.rows))} from {source}"
+
+    def _apply(self) -> None:
+        self.project.set_row_labels(self.rows, self.labels)
+
+
+class AddLabel(_LabelCommand):
+    def __init__(self, project: Project, rows, name: str) -> None:
+        super().__init__(project, rows)
+        self.name = name
+        self.text = f"Add {name!r} to {_images(len(self.rows))}"
+
+    def _apply(self) -> None:
+        self.project.add_label(self.rows, self.name)
+
+
+class RemoveLabel(_LabelCommand):
+    def __init__(self, project: Project, rows, name: str) -> None:
+        super().__init__(project, rows)
+        self.name = name
+        self.text = f"Remove {name!r} from {_images(len(self.rows))}"
+
+    def _apply(self) -> None:
+        self.project.remove_label(self.rows, self.name)
+
+
+class SetReview(Command):
+    def __init__(self, project: Project, rows, status: str, note: str | None = None) -> None:
+        super().__init__(project)
+        self.rows = np.asarray(rows, dtype=np.int64).ravel()
+        self.status, self.note = status, note
+        self.text = f"Mark {_images(len(self.rows))} {status}"
+
+    def _remember(self) -> None:
+        images = self.project.images
+        self._statuses = images["review"].to_numpy(dtype=object)[self.rows].tolist()
+        self._notes = images["note"].to_numpy(dtype=object)[self.rows].tolist()
+
+    def _apply(self) -> None:
+        self.project.set_review(self.rows, self.status, self.note)
+
+    def _revert(self) -> None:
+        self.project.set_review_rows(self.rows, self._statuses, self._notes)
+
+
+class _ClassCommand(Command):
+    """Remembers the class list, colours and the labels of the images carrying the classes
+    involved; undo restores all three in one transaction."""
+
+    involved: tuple[str, ...] = ()
+
+    def _remember(self) -> None:
+        p = self.project
+        self._classes, self._colors = p.classes, p.class_colors
+        columns = [p.classes.index(n) for n in self.involved if n in p.classes]
+        self._rows = np.flatnonzero(p.labels[:, columns].any(axis=1))
+        self._matrix = p.labels[self._rows].copy()
+
+    def _revert(self) -> None:
+        self.project.restore_classes(self._classes, self._colors, self._rows, self._matrix)
+
+
+class AddClass(_ClassCommand):
+    def __init__(self, project: Project, name: str, color: str | None = None) -> None:
+        super().__init__(project)
+        self.name, self.color = name, color
+        self.text = f"Add class {name!r}"
+
+    def _apply(self) -> None:
+        self.project.add_class(self.name, self.color)
+
+
+class RenameClass(_ClassCommand):
+    def __init__(self, project: Project, old: str, new: str) -> None:
+        super().__init__(project)
+        self.old, self.new = old, new
+        self.text = f"Rename class {old!r} to {new!r}"
+
+    def _remember(self) -> None:
+        """Renaming keeps the class and its labels; undo simply renames back."""
+
+    def _apply(self) -> None:
+        self.project.rename_class(self.old, self.new)
+
+    def _revert(self) -> None:
+        self.project.rename_class(self.new, self.old)
+
+
+class MergeClasses(_ClassCommand):
+    def __init__(self, project: Project, sources: Sequence[str], target: str) -> None:
+        super().__init__(project)
+        self.sources, self.target = tuple(dict.fromkeys(sources)), target
+        self.involved = (*self.sources, target)
+        self.text = f"Merge {_names(self.sources)} into {target!r}"
+
+    def _apply(self) -> None:
+        self.project.merge_classes(self.sources, self.target)
+
+
+class DeleteClass(_ClassCommand):
+    def __init__(self, project: Project, name: str) -> None:
+        super().__init__(project)
+        self.name = name
+        self.involved = (name,)
+        self.text = f"Delete class {name!r}"
+
+    def _apply(self) -> None:
+        self.project.delete_class(self.name)
+
+
+class ReorderClasses(_ClassCommand):
+    def __init__(self, project: Project, names: Sequence[str]) -> None:
+        super().__init__(project)
+        self.names = list(names)
+        self.text = "Reorder classes"
+
+    def _apply(self) -> None:
+        self.project.reorder_classes(self.names)
+
+
+class SetClassColor(_ClassCommand):
+    def __init__(self, project: Project, name: str, color: str) -> None:
+        super().__init__(project)
+        self.name, self.color = name, color
+        self.text = f"Change the colour of {name!r}"
+
+    def _apply(self) -> None:
+        self.project.set_class_color(self.name, self.color)
+
+
+class UndoStack:
+    """Unlimited undo/redo for non-Qt use: ``push`` runs the command's redo()."""
+
+    def __init__(self) -> None:
+        self._commands: list[Command] = []
+        self._index = 0  # commands[:index] are done
+
+    def push(self, command: Command) -> None:
+        """Run ``command`` and make it the newest undoable step (dropping any redo steps).
+        If it fails, nothing is pushed and the error propagates."""
+        command.redo()
+        del self._commands[self._index:]
+        self._commands.append(command)
+        self._index += 1
+
+    def undo(self) -> None:
+        if not self.can_undo():
+            raise IndexError("nothing to undo")
+        self._commands[self._index - 1].undo()
+        self._index -= 1
+
+    def redo(self) -> None:
+        if not self.can_redo():
+            raise IndexError("nothing to redo")
+        self._commands[self._index].redo()
+        self._index += 1
+
+    def can_undo(self) -> bool:
+        return self._index > 0
+
+    def can_redo(self) -> bool:
+        return self._index < len(self._commands)
+
+    def undo_text(self) -> str:
+        return self._commands[self._index - 1].text if self.can_undo() else ""
+
+    def redo_text(self) -> str:
+        return self._commands[self._index].text if self.can_redo() else ""
+
+    def clear(self) -> None:
+        self._commands.clear()
+        self._index = 0
+
+    def __len__(self) -> int:
+        return len(self._commands)

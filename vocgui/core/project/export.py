@@ -1,0 +1,104 @@
+"""Exports of the current labels: CSV (for Keras' flow_from_dataframe), JSON lines, and the
+VOC classification format (ImageSets/Main/<class>_<split>.txt).
+
+Every file is written atomically (temporary file, fsync, rename); nothing is ever written
+under a dataset root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from vocgui.core.project.atomic import atomic_text_writer, fsync_dir
+from vocgui.core.project.errors import ExportError
+from vocgui.core.project.project import Project
+from vocgui.core.voc.labels_csv import encode_labels
+
+#: VOC ImageSets split files written for each class; 'trainval' = train + val.
+VOC_SPLITS = ("train", "val", "trainval", "test")
+
+
+def check_outside_roots(project: Project, target: str | os.PathLike) -> Path:
+    """``target`` resolved, refusing any place inside a dataset root (sources stay pristine)."""
+    resolved = Path(target).resolve()
+    for root in project.roots:
+        if resolved.is_relative_to(Path(root).resolve()):
+            raise ExportError(f"{resolved} is inside the dataset folder {root}; vocgui never "
+                              "writes into a dataset, choose a folder outside it")
+    return resolved
+
+
+def export_csv(project: Project, path: str | os.PathLike) -> Path:
+    """Columns ``filename`` (absolute image path), ``labels`` (JSON list), ``split``.
+
+    Read it back with :func:`vocgui.core.voc.read_labels_csv` (same encoding), then
+    ``flow_from_dataframe(df, x_col="filename", y_col="labels", class_mode="categorical")``.
+    """
+    target = check_outside_roots(project, path)
+    frame = pd.DataFrame({"filename": project.absolute_paths(),
+                          "labels": [encode_labels(t) for t in project.images["labels"]],
+                          "split": project.images["split"].to_numpy(dtype=object)})
+    with atomic_text_writer(target) as fh:
+        frame.to_csv(fh, index=False, lineterminator="\n")
+    return target
+
+
+def export_jsonl(project: Project, path: str | os.PathLike) -> Path:
+    """One JSON object per image: row, filename, path, labels, split, review, note."""
+    target = check_outside_roots(project, path)
+    images = project.images
+    columns = [images[c].to_numpy(dtype=object) for c in ("filename", "labels", "split",
+                                                          "review", "note")]
+    with atomic_text_writer(target) as fh:
+        for row, (path_, (filename, labels, split, review, note)) in enumerate(
+                zip(project.absolute_paths(), zip(*columns, strict=True), strict=True)):
+            fh.write(json.dumps({"row": row, "filename": filename, "path": path_,
+                                 "labels": list(labels), "split": split, "review": review,
+                                 "note": note}, ensure_ascii=False) + "\n")
+    return target
+
+
+def export_voc_imagesets(project: Project, folder: str | os.PathLike) -> Path:
+    """Write ``<folder>/ImageSets/Main/<class>_<split>.txt`` ('<stem>  1' or '<stem> -1' per
+    image of that split) and ``<split>.txt`` for train, val, trainval and test (splits with
+    no images are skipped). ``folder`` must be new or empty; it appears complete or not
+    at all."""
+    target = check_outside_roots(project, folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ExportError(f"{target} exists and is not an empty folder; choose a new folder")
+    for name in project.classes:
+        if "/" in name or "\\" in name or name in (".", ".."):
+            raise ExportError(f"class {name!r} cannot be part of a file name; rename it first")
+    stems = [Path(f).stem for f in project.images["filename"]]
+    split = project.images["split"].to_numpy(dtype=object)
+    members = {s: [i for i, v in enumerate(split) if v == s] for s in ("train", "val", "test")}
+    members["trainval"] = sorted(members["train"] + members["val"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        main = staging / "ImageSets" / "Main"
+        main.mkdir(parents=True)
+        labels = project.labels
+        for split_name in VOC_SPLITS:
+            rows = members[split_name]
+            if not rows:
+                continue
+            with atomic_text_writer(main / f"{split_name}.txt") as fh:
+                fh.writelines(f"{stems[r]}\n" for r in rows)
+            for j, name in enumerate(project.classes):
+                with atomic_text_writer(main / f"{name}_{split_name}.txt") as fh:
+                    fh.writelines(f"{stems[r]} {1 if labels[r, j] else -1:2d}\n" for r in rows)
+        if target.exists():
+            target.rmdir()  # empty (checked above); os.replace cannot replace a folder
+        os.replace(staging, target)
+        fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,166 @@
+"""Edits of image labels and review status (mixed into :class:`Project`).
+
+Label writes are diffs: only the (image, class) pairs that change are inserted or deleted,
+so adding a label to 10,000 images is 10,000 primary-key inserts in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from vocgui.core.project.events import ChangeEvent
+from vocgui.core.project.labelling import (
+    check_class_name,
+    check_label_set,
+    check_rows,
+    label_tuples,
+    next_color,
+)
+from vocgui.core.project.schema import REVIEW_STATUSES
+
+
+class LabelEditsMixin:
+    """set_labels, set_label_rows, set_row_labels, add_label, remove_label, set_review."""
+
+    def set_labels(self, rows, labels: Iterable[str]) -> None:
+        """Give every row in ``rows`` exactly ``labels`` (new class names are created)."""
+        names = check_label_set(labels)
+        rows = check_rows(rows, len(self._images))
+        new_classes = [n for n in names if n not in self._classes.names]
+        all_names = self._classes.names + new_classes
+        matrix = np.zeros((len(rows), len(all_names)), dtype=bool)
+        matrix[:, [all_names.index(n) for n in names]] = True
+        self._commit_labels(rows, matrix, new_classes, "set_labels",
+                            self._detail(rows=rows.tolist(), labels=names))
+
+    def set_label_rows(self, rows, matrix: np.ndarray) -> None:
+        """Set each row's labels from a bool matrix (len(rows), n_classes), class order."""
+        rows = check_rows(rows, len(self._images))
+        matrix = np.asarray(matrix, dtype=bool)
+        if matrix.shape != (len(rows), len(self._classes.names)):
+            raise ValueError(f"matrix shape {matrix.shape} does not match "
+                             f"({len(rows)} rows, {len(self._classes.names)} classes)")
+        self._commit_labels(rows, matrix, [], "set_label_rows",
+                            self._detail(rows=rows.tolist(),
+                                         labels=[list(t) for t in
+                                                 label_tuples(matrix, self._classes.names)]))
+
+    def set_row_labels(self, rows, labels: Sequence[Iterable[str]]) -> None:
+        """Give each row its own label set (e.g. from an imported CSV); new names are created."""
+        rows = check_rows(rows, len(self._images))
+        per_row = [check_label_set(row) for row in labels]
+        if len(per_row) != len(rows):
+            raise ValueError(f"{len(per_row)} label sets for {len(rows)} rows")
+        new_classes = list(dict.fromkeys(n for row in per_row for n in row
+                                         if n not in self._classes.names))
+        column = {n: i for i, n in enumerate(self._classes.names + new_classes)}
+        matrix = np.zeros((len(rows), len(column)), dtype=bool)
+        for i, row in enumerate(per_row):
+            matrix[i, [column[n] for n in row]] = True
+        self._commit_labels(rows, matrix, new_classes, "set_row_labels",
+                            self._detail(rows=rows.tolist(), labels=per_row))
+
+    def add_label(self, rows, name: str) -> None:
+        """Add ``name`` to every row in ``rows``; an unknown name becomes a new class."""
+        check_class_name(name)
+        rows = check_rows(rows, len(self._images))
+        new_classes = [] if name in self._classes.names else [name]
+        matrix = np.pad(self._labels[rows], ((0, 0), (0, len(new_classes))))
+        matrix[:, (self._classes.names + new_classes).index(name)] = True
+        self._commit_labels(rows, matrix, new_classes, "add_label",
+                            self._detail(rows=rows.tolist(), label=name))
+
+    def remove_label(self, rows, name: str) -> None:
+        """Remove ``name`` from every row in ``rows`` that carries it."""
+        rows = check_rows(rows, len(self._images))
+        column = self._class_column(name)
+        matrix = self._labels[rows].copy()
+        matrix[:, column] = False
+        self._commit_labels(rows, matrix, [], "remove_label",
+                            self._detail(rows=rows.tolist(), label=name))
+
+    def set_review(self, rows, status: str, note: str | None = None) -> None:
+        """Set the review status of ``rows``; ``note`` (if not None) replaces their notes."""
+        rows = check_rows(rows, len(self._images))
+        self.set_review_rows(rows, [status] * len(rows),
+                             None if note is None else [note] * len(rows), _action="set_review")
+
+    def set_review_rows(self, rows, statuses: Sequence[str],
+                        notes: Sequence[str] | None = None, *, _action: str = "set_review_rows"
+                        ) -> None:
+        """Set each row's own status (and note, unless None); used by undo."""
+        rows = check_rows(rows, len(self._images))
+        if len(statuses) != len(rows) or (notes is not None and len(notes) != len(rows)):
+            raise ValueError("one status (and note) per row is needed")
+        bad = sorted(set(statuses) - set(REVIEW_STATUSES))
+        if bad:
+            raise ValueError(f"unknown review status {bad[0]!r}; use one of {REVIEW_STATUSES}")
+        if notes is not None and not all(isinstance(n, str) and "\0" not in n for n in notes):
+            raise ValueError("notes must be strings without NUL characters")
+        codes = [REVIEW_STATUSES.index(s) for s in statuses]
+        row_ids = rows.tolist()
+        detail = self._detail(rows=row_ids, status=sorted(set(statuses)),
+                              **({} if notes is None else {"notes": sorted(set(notes))}))
+        with self._store.write(_action, detail) as conn:
+            if notes is None:
+                conn.executemany("UPDATE images SET review = ? WHERE id = ?",
+                                 zip(codes, row_ids, strict=True))
+            else:
+                conn.executemany("UPDATE images SET review = ?, note = ? WHERE id = ?",
+                                 zip(codes, notes, row_ids, strict=True))
+        self._images.loc[rows, "review"] = pd.Series(list(statuses), index=rows, dtype=str)
+        columns: tuple[str, ...] = ("review",)
+        if notes is not None:
+            self._images.loc[rows, "note"] = pd.Series(list(notes), index=rows, dtype=str)
+            columns = ("review", "note")
+        self.events.emit(ChangeEvent("review", np.sort(rows), columns))
+
+    # --- shared with class edits --------------------------------------------------------
+    def _class_column(self, name: str) -> int:
+        if name not in self._classes.names:
+            raise KeyError(f"no class named {name!r}")
+        return self._classes.index(name)
+
+    def _commit_labels(self, rows: np.ndarray, matrix: np.ndarray, new_classes: list[str],
+                       action: str, detail: dict) -> None:
+        """Write the label diff of ``rows`` (and any new classes) in one transaction."""
+        old = np.pad(self._labels[rows], ((0, 0), (0, len(new_classes))))
+        add_r, add_c = np.nonzero(matrix & ~old)
+        del_r, del_c = np.nonzero(old & ~matrix)
+        colors = list(self._classes.colors.values())
+        with self._store.write(action, detail) as conn:
+            new_ids = []
+            for name in new_classes:
+                colors.append(next_color(colors))
+                cursor = conn.execute(
+                    "INSERT INTO classes (position, name, color) VALUES (?, ?, ?)",
+                    (len(self._classes.names) + len(new_ids), name, colors[-1]))
+                new_ids.append(cursor.lastrowid)
+            ids = np.asarray(self._classes.ids + new_ids, dtype=np.int64)
+            conn.executemany("DELETE FROM labels WHERE image_id = ? AND class_id = ?",
+                             zip(rows[del_r].tolist(), ids[del_c].tolist(), strict=True))
+            conn.executemany("INSERT INTO labels VALUES (?, ?)",
+                             zip(rows[add_r].tolist(), ids[add_c].tolist(), strict=True))
+        if new_classes:
+            self._classes.names.extend(new_classes)
+            self._classes.ids.extend(new_ids)
+            self._classes.colors.update(zip(new_classes, colors[-len(new_classes):],
+                                            strict=True))
+            self._labels = np.pad(self._labels, ((0, 0), (0, len(new_classes))))
+            self.events.emit(ChangeEvent("classes", np.zeros(0, dtype=np.int64), (),
+                                         tuple(new_classes)))
+        changed = np.sort(rows[np.union1d(add_r, del_r)])
+        self._labels[rows] = matrix
+        self._refresh_label_cells(changed)
+        touched = np.union1d(add_c, del_c)
+        self.events.emit(ChangeEvent("labels", changed, ("labels",),
+                                     tuple(self._classes.names[c] for c in touched)))
+
+    def _refresh_label_cells(self, rows: np.ndarray) -> None:
+        """Recompute the 'labels' tuples of ``rows`` from the matrix."""
+        if len(rows):
+            tuples = label_tuples(self._labels[rows], self._classes.names)
+            self._images.loc[rows, "labels"] = pd.Series(tuples, index=rows, dtype=object)

@@ -1,0 +1,191 @@
+"""The open project: the image table and label matrix in memory, kept in step with the file.
+
+Every edit (see :mod:`label_edits`, :mod:`class_edits`, :mod:`runs`) validates, writes one
+transaction, then updates memory, then emits a :class:`ChangeEvent`; if the write fails,
+memory is untouched and a :class:`ProjectIOError` names the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vocgui.core.project import reading
+from vocgui.core.project.building import write_new_project
+from vocgui.core.project.class_edits import ClassEditsMixin
+from vocgui.core.project.errors import NotAProjectError
+from vocgui.core.project.events import EventHub
+from vocgui.core.project.label_edits import LabelEditsMixin
+from vocgui.core.project.runs import RunsMixin
+from vocgui.core.project.schema import MIGRATIONS, Migration
+from vocgui.core.project.snapshot import LabelSnapshot
+from vocgui.core.project.store import Store, database_error
+from vocgui.core.voc.dataset import Problem, VocDataset
+
+
+class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin):
+    """One vocgui project file, open for editing (or read-only)."""
+
+    def __init__(self, store: Store) -> None:
+        """Use :meth:`open` or :meth:`create`; this reads the whole file into memory."""
+        self._store = store
+        self.events = EventHub()
+        self._command_text: str | None = None
+        conn = store.conn
+        try:
+            self.roots: list[str] = reading.read_roots(conn)
+            self._classes = reading.read_classes(conn)
+            n_images = conn.execute("SELECT COUNT(*) FROM images").fetchone()[0]
+            self._labels = reading.read_label_matrix(conn, n_images, self._classes)
+            self._images = reading.read_images(conn, self._labels, self._classes,
+                                               reading.read_problem_counts(conn))
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise database_error(store.path, exc, store.read_only) from exc
+        except (ValueError, KeyError, IndexError) as exc:  # tables that contradict each other
+            store.close()
+            raise NotAProjectError(f"{store.path} is damaged (inconsistent tables): "
+                                   f"{exc}") from exc
+        self._objects: pd.DataFrame | None = None
+        self._problems: list[Problem] | None = None
+
+    # --- opening and closing -----------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike, read_only: bool = False, *,
+             migrations: Sequence[Migration] = MIGRATIONS) -> Project:
+        """Open a project file.
+
+        For editing (the default) the project is locked against other vocgui processes
+        (ProjectLockedError) and upgraded to the current schema if older. ``read_only``
+        takes no lock and never writes, so it works alongside an editing process.
+        Raises NotAProjectError, NewerSchemaError, ProjectLockedError or ProjectIOError,
+        each naming the file; a refused file is left as it was.
+        """
+        return cls(Store.open(Path(path), read_only=read_only, migrations=migrations))
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, dataset: VocDataset) -> Project:
+        """Write a new project file from a loaded dataset and open it for editing."""
+        write_new_project(Path(path), dataset)
+        return cls.open(path)
+
+    @classmethod
+    def create_from_voc(cls, path: str | os.PathLike, source, progress=None, cancel=None,
+                        **loader_kwargs) -> Project:
+        """Load a VOC source with :func:`vocgui.core.voc.load_voc` and create a project."""
+        from vocgui.core.voc import load_voc
+
+        dataset = load_voc(source, progress=progress, cancel=cancel, **loader_kwargs)
+        return cls.create(path, dataset)
+
+    def close(self) -> None:
+        """Close the file and release the editing lock. Every edit is already on disk."""
+        self._store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- reading -----------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def read_only(self) -> bool:
+        return self._store.read_only
+
+    @property
+    def classes(self) -> list[str]:
+        """Class names in their display order (= label matrix column order)."""
+        return list(self._classes.names)
+
+    @property
+    def class_colors(self) -> dict[str, str]:
+        return dict(self._classes.colors)
+
+    @property
+    def images(self) -> pd.DataFrame:
+        """The live image table (row = image id). Treat as read-only."""
+        return self._images
+
+    @property
+    def labels(self) -> np.ndarray:
+        """The (n_images, n_classes) bool label matrix, as a read-only view."""
+        view = self._labels.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def objects(self) -> pd.DataFrame:
+        """The loader's object table (read from the file on first use)."""
+        if self._objects is None:
+            self._objects = reading.read_objects(self._store.conn)
+        return self._objects
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Problems the loader found when the project was created."""
+        if self._problems is None:
+            self._problems = reading.read_problems(self._store.conn)
+        return list(self._problems)
+
+    def labels_of(self, row: int) -> tuple[str, ...]:
+        """The labels of image ``row``, sorted by name."""
+        return self._images["labels"].iat[row]
+
+    def absolute_path(self, row: int) -> Path:
+        return Path(self.roots[self._images["root"].iat[row]]) / self._images["image_path"].iat[row]
+
+    def absolute_paths(self) -> list[str]:
+        """Absolute image paths, in row order."""
+        roots = np.asarray([r.rstrip(os.sep) + os.sep for r in self.roots], dtype=object)
+        return (roots[self._images["root"].to_numpy()] +
+                self._images["image_path"].to_numpy(dtype=object)).tolist()
+
+    def snapshot(self) -> LabelSnapshot:
+        """A frozen copy of the labels now, unaffected by later edits (for training)."""
+        frame = pd.DataFrame({
+            "row": np.arange(len(self._images), dtype=np.int64),
+            "path": pd.Series(self.absolute_paths(), dtype=str),
+            "labels": self._images["labels"].copy(),
+            "split": self._images["split"].copy(),
+        })
+        return LabelSnapshot(classes=tuple(self._classes.names), frame=frame)
+
+    def edit_log(self) -> pd.DataFrame:
+        """Every edit ever saved in this file, oldest first: id, when, who, action, detail."""
+        rows = self._store.conn.execute(
+            "SELECT id, at, who, action, detail FROM edit_log ORDER BY id").fetchall()
+        return pd.DataFrame({
+            "id": np.asarray([r[0] for r in rows], dtype=np.int64),
+            "when": pd.to_datetime([r[1] for r in rows], utc=True, format="ISO8601"),
+            "who": pd.Series([r[2] for r in rows], dtype=str),
+            "action": pd.Series([r[3] for r in rows], dtype=str),
+            "detail": pd.Series([json.loads(r[4]) for r in rows], dtype=object),
+        })
+
+    # --- shared by the edit mixins -----------------------------------------------------
+    @contextmanager
+    def logged_as(self, text: str) -> Iterator[None]:
+        """Record ``text`` (e.g. an undo command's "Undo Add 'dog' to 3 images") with the
+        edits made inside the block, so the edit log reads like the user's actions."""
+        previous, self._command_text = self._command_text, text
+        try:
+            yield
+        finally:
+            self._command_text = previous
+
+    def _detail(self, **detail: object) -> dict:
+        if self._command_text is not None:
+            detail["command"] = self._command_text
+        return detail

@@ -1,0 +1,125 @@
+"""The project file's tables, its schema version and the forward migrations.
+
+Labels are stored as (image_id, class_id) pairs keyed by stable class ids, so renaming or
+reordering a class touches one row of ``classes`` and never the labels; a bulk edit of
+10,000 images is 10,000 primary-key inserts or deletes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vocgui.core.project.errors import NewerSchemaError, NotAProjectError
+
+#: The schema this vocgui writes. Bump it and append a migration for every change.
+SCHEMA_VERSION = 1
+
+#: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
+#: inside the transaction that also records the new version. Version 1 is the first schema,
+#: so the list is empty until the schema changes.
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+#: Review status stored as a small integer; index = stored code.
+REVIEW_STATUSES = ("unreviewed", "reviewed", "flagged")
+
+DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE roots (id INTEGER PRIMARY KEY, path TEXT NOT NULL);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    filename TEXT NOT NULL,
+    root INTEGER NOT NULL,
+    image_path TEXT NOT NULL,
+    annotation_path TEXT NOT NULL,
+    n_objects INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    segmented INTEGER NOT NULL,
+    split TEXT NOT NULL,
+    review INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE classes (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL UNIQUE,
+    color TEXT NOT NULL
+);
+CREATE TABLE labels (
+    image_id INTEGER NOT NULL,
+    class_id INTEGER NOT NULL,
+    PRIMARY KEY (image_id, class_id)
+) WITHOUT ROWID;
+CREATE INDEX labels_by_class ON labels (class_id);
+CREATE TABLE objects (
+    image_id INTEGER NOT NULL, name TEXT NOT NULL,
+    xmin REAL, ymin REAL, xmax REAL, ymax REAL,
+    difficult INTEGER NOT NULL, truncated INTEGER NOT NULL, occluded INTEGER NOT NULL,
+    pose TEXT NOT NULL
+);
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
+    image TEXT
+);
+CREATE TABLE edit_log (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, config TEXT NOT NULL,
+    snapshot BLOB NOT NULL, status TEXT NOT NULL, model_path TEXT, message TEXT NOT NULL,
+    finished TEXT
+);
+CREATE TABLE run_epochs (
+    run_id INTEGER NOT NULL, epoch INTEGER NOT NULL, metrics TEXT NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+);
+CREATE TABLE predictions (
+    run_id INTEGER NOT NULL, split TEXT NOT NULL, classes TEXT NOT NULL,
+    rows BLOB NOT NULL, scores BLOB NOT NULL,
+    PRIMARY KEY (run_id, split)
+);
+"""
+
+
+def read_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, reading only (so a refused file stays untouched)."""
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if not has_meta:
+        raise NotAProjectError(f"{path} is an SQLite file but not a vocgui project "
+                               "(it has no 'meta' table)")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None or not str(row[0]).isdigit():
+        raise NotAProjectError(f"{path} is not a vocgui project (no valid schema_version)")
+    return int(row[0])
+
+
+def check_version(version: int, path: Path, latest: int = SCHEMA_VERSION) -> None:
+    """Refuse a file from a newer vocgui before anything is written to it."""
+    if version > latest:
+        raise NewerSchemaError(
+            f"{path} was written by a newer vocgui (project schema version {version}; this "
+            f"vocgui reads versions up to {latest}). Update vocgui to open it; the file was "
+            "not changed.")
+
+
+def migrate(conn: sqlite3.Connection, version: int,
+            migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Upgrade the file from ``version`` to the latest, one transaction per step."""
+    while version < len(migrations) + 1:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrations[version - 1](conn)
+            version += 1
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                         (str(version),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
