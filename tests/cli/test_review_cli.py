@@ -1,0 +1,84 @@
+"""``vocgui review``: the report of a real run (trained in the session), written headless."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import multilabel_confusion_matrix
+
+from vocgui.cli.main import main
+from vocgui.core.evaluation.thresholds import best_f1_thresholds
+from vocgui.core.project import Project
+
+# The trained-project helper lives with the Qt review tests; one session builds it once.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "qt"))
+from review_run import project_copy  # noqa: E402
+
+FIGURES = ["confusion_grid.pdf", "confusion_grid.png", "pr_curves.pdf", "pr_curves.png"]
+TABLES = ["label_issues.csv", "per_class.csv", "predictions.csv"]
+
+
+@pytest.fixture
+def project_file(tmp_path_factory, tmp_path) -> Path:
+    return project_copy(tmp_path_factory, tmp_path)
+
+
+def test_review_writes_the_report_of_the_newest_run(project_file, tmp_path, capsys):
+    out = tmp_path / "report"
+    assert main(["review", str(project_file), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(FIGURES + TABLES)
+    with Project.open(project_file, read_only=True) as project:
+        pred = project.predictions(2)
+        filenames = project.images["filename"]
+    expected = multilabel_confusion_matrix(pred.y_true, pred.scores >= 0.5)
+    per_class = pd.read_csv(out / "per_class.csv", index_col="class")
+    assert list(per_class.index) == list(pred.classes)
+    np.testing.assert_array_equal(per_class["tp"], expected[:, 1, 1])
+    np.testing.assert_array_equal(per_class["fp"], expected[:, 0, 1])
+    per_image = pd.read_csv(out / "predictions.csv", keep_default_na=False)
+    np.testing.assert_array_equal(per_image["row"], pred.rows)
+    assert list(per_image["filename"]) == [filenames.iat[r] for r in pred.rows]
+    printed = capsys.readouterr().out
+    assert f"run 2: {len(pred.rows)} validation images" in printed
+    assert f"wrote 7 files to {out}" in printed
+
+
+def test_review_of_an_older_run_at_best_thresholds(project_file, tmp_path, capsys):
+    out = tmp_path / "best"
+    code = main(["review", str(project_file), "--run", "1", "--best-thresholds",
+                 "--formats", "png", "--out", str(out)])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["confusion_grid.png", "pr_curves.png", *TABLES])
+    with Project.open(project_file, read_only=True) as project:
+        pred = project.predictions(1)
+    best = best_f1_thresholds(pred.y_true, pred.scores, pred.classes, 0.5)
+    per_class = pd.read_csv(out / "per_class.csv", index_col="class")
+    np.testing.assert_allclose(per_class["threshold"], best["threshold"])
+    assert "best-F1 thresholds raise macro F1 by +" in capsys.readouterr().out
+
+
+def test_default_folder_is_next_to_the_project(project_file, capsys):
+    assert main(["review", str(project_file), "--threshold", "0.3"]) == 0
+    out = project_file.parent / "review-review-run2"
+    per_class = pd.read_csv(out / "per_class.csv", index_col="class")
+    assert (per_class["threshold"] == 0.3).all()
+
+
+def test_clear_failures(project_file, tmp_path, voc_sample, capsys):
+    missing = tmp_path / "nope.vocgui"
+    assert main(["review", str(missing)]) == 2
+    assert str(missing) in capsys.readouterr().err
+    assert main(["review", str(project_file), "--run", "99"]) == 1
+    assert "has no run 99 with validation predictions (runs with predictions: 1, 2)" in \
+        capsys.readouterr().err
+    assert main(["review", str(project_file), "--threshold", "1.5"]) == 2
+    assert "--threshold must be between 0 and 1" in capsys.readouterr().err
+    untrained = tmp_path / "untrained.vocgui"
+    Project.create_from_voc(untrained, voc_sample).close()
+    assert main(["review", str(untrained)]) == 1
+    assert "no run with validation predictions" in capsys.readouterr().err

@@ -1,0 +1,89 @@
+"""``vocgui review PATH [--run ID] [--out DIR]``: write a run's post-mortem report.
+
+Writes the confusion grid and precision-recall curves (PNG and PDF), the per-class
+table, the per-image predictions and the likely label errors (CSV), and prints the
+per-class table. Opens the project read-only, so it works while the app has it open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from vocgui.core.evaluation.run_review import RunReview
+from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
+from vocgui.core.project import Project, ProjectError
+from vocgui.plots.review_report import FORMATS, write_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="the vocgui project file")
+    parser.add_argument("--run", type=int, metavar="ID",
+                        help="run to review (default: the newest with validation predictions)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="folder for the report (default: <project>-review-run<ID> "
+                        "next to the project)")
+    parser.add_argument("--threshold", type=float, metavar="T",
+                        help="one threshold for every class (default: the run's own, 0.5)")
+    parser.add_argument("--best-thresholds", action="store_true",
+                        help="use each class's best-F1 threshold on the validation set")
+    parser.add_argument("--order", choices=("support", "f1", "name"), default="support",
+                        help="panel order of the figures (default: support)")
+    parser.add_argument("--formats", default=",".join(FORMATS), metavar="LIST",
+                        help="figure formats, comma-separated (default: png,pdf)")
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"vocgui review: {message}", file=sys.stderr)
+    return code
+
+
+def _thresholds(review: RunReview, args: argparse.Namespace, default: float):
+    base = default if args.threshold is None else args.threshold
+    if not args.best_thresholds:
+        return base
+    best = review.best_thresholds(base)
+    print(f"best-F1 thresholds raise macro F1 by {best['gain'].mean():+.3f} "
+          "(tuned on the validation set itself: an optimistic estimate)")
+    return best["threshold"].to_numpy()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        return _fail(f"--threshold must be between 0 and 1, got {args.threshold}")
+    try:
+        project = Project.open(args.path, read_only=True)
+    except ProjectError as exc:
+        return _fail(str(exc))
+    with project:
+        runs = reviewable_runs(project)
+        if runs.empty:
+            return _fail(f"{project.path} has no run with validation predictions; "
+                         "train one first (vocgui train)", 1)
+        run_id = int(runs["id"].iloc[0]) if args.run is None else args.run
+        chosen = runs[runs["id"] == run_id]
+        if chosen.empty:
+            known = ", ".join(str(i) for i in sorted(runs["id"]))
+            return _fail(f"{project.path} has no run {run_id} with validation predictions "
+                         f"(runs with predictions: {known})", 1)
+        review = load_review(project, run_id)
+        thresholds = _thresholds(review, args, run_threshold(chosen.iloc[0]))
+        out = Path(args.out) if args.out else (
+            project.path.parent / f"{project.path.stem}-review-run{run_id}")
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        try:
+            written = write_report(review, thresholds, out, list(project.images["filename"]),
+                                   args.order, formats)
+        except (OSError, ValueError) as exc:
+            return _fail(f"cannot write the report to {out}: {exc}")
+    table = review.table(thresholds)
+    summary = RunReview.summary(review.counts(thresholds))
+    with pd.option_context("display.width", 120, "display.max_rows", 100):
+        print(table[["support", "precision", "recall", "f1", "ap", "threshold"]].round(3))
+    print(f"run {run_id}: {len(review.rows)} validation images, macro F1 "
+          f"{summary['f1_macro']:.3f}, micro F1 {summary['f1_micro']:.3f}")
+    print(f"wrote {len(written)} files to {out}")
+    return 0

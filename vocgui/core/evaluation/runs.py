@@ -1,0 +1,41 @@
+"""Which runs of a project can be reviewed, and loading one for review."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vocgui.core.evaluation.run_review import RunReview
+from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
+from vocgui.core.project import Project
+
+#: The prediction split the review reads: out-of-sample scores.
+REVIEW_SPLIT = "val"
+
+
+def reviewable_runs(project: Project) -> pd.DataFrame:
+    """The project's runs (``Project.runs`` columns) that saved validation predictions,
+    newest first."""
+    runs = project.runs()
+    keep = [REVIEW_SPLIT in project.run(int(run_id))["prediction_splits"]
+            for run_id in runs["id"]]
+    return runs[keep].iloc[::-1].reset_index(drop=True)
+
+
+def load_review(project: Project, run_id: int) -> RunReview:
+    """The :class:`RunReview` of a run's validation predictions (KeyError if it has none)."""
+    return RunReview.from_predictions(project.predictions(int(run_id), REVIEW_SPLIT))
+
+
+def run_threshold(run: pd.Series | dict) -> float:
+    """The threshold the run's own metrics used (its config's), else the default."""
+    config = run["config"] if isinstance(run["config"], dict) else {}
+    return float(config.get("threshold", DEFAULT_THRESHOLD))
+
+
+def run_caption(run: pd.Series) -> str:
+    """A one-line name of a run for pickers: id, model, status, epochs, date."""
+    config = run["config"] if isinstance(run["config"], dict) else {}
+    model = config.get("backbone", "model")
+    created = str(run["created"])[:16].replace("T", " ")
+    return (f"run {int(run['id'])}: {model}, {run['status']}, {int(run['n_epochs'])} epochs, "
+            f"{created}")

@@ -1,0 +1,143 @@
+"""Likely label errors: the ranked list with accept, reject and flag.
+
+The issues are found (cleanlab) off the GUI thread whenever a run is loaded. Accept
+pushes the label edits and a 'reviewed' mark as one undoable step; reject marks the
+image 'reviewed' (its labels were checked and kept); flag marks it 'flagged'.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vocgui.core.evaluation.label_fixes import fix_commands
+from vocgui.core.project.commands import Command, SetReview
+from vocgui.qt.app_state import AppState
+from vocgui.qt.review.issues_model import IssuesModel
+from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.worker import BackgroundCall
+
+
+class IssuesView(QWidget):
+    """The likely-label-errors list of the run under review."""
+
+    #: 'Show in gallery' was clicked: (image ids, caption).
+    gallery_requested = Signal(object, str)
+
+    def __init__(self, state: AppState, session: ReviewSession,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.session = state, session
+        self.model = IssuesModel(state, session, self)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.accept_button = QPushButton("Accept fix")
+        self.accept_button.setToolTip("Change the labels as suggested (undoable) and mark the "
+                                      "images reviewed")
+        self.reject_button = QPushButton("Keep labels")
+        self.reject_button.setToolTip("The labels are right: mark the images reviewed")
+        self.flag_button = QPushButton("Flag")
+        self.flag_button.setToolTip("Unsure: mark the images flagged for a second look")
+        self.gallery_button = QPushButton("Show all in the gallery")
+        buttons = QHBoxLayout()
+        for button in (self.accept_button, self.reject_button, self.flag_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.gallery_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.finder = BackgroundCall(self)
+        self.finder.done.connect(self._found)
+        self.finder.failed.connect(lambda message: self.summary.setText(
+            f"Cannot look for label errors: {message}"))
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.reject_button.clicked.connect(
+            lambda: self._push_review("reviewed", "Keep labels of"))
+        self.flag_button.clicked.connect(lambda: self._push_review("flagged", "Flag"))
+        self.gallery_button.clicked.connect(lambda: self.gallery_requested.emit(
+            self.model.issues["row"].to_numpy(), "likely label errors"))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        session.review_changed.connect(self.find)
+        self._selection_changed()
+
+    def find(self) -> None:
+        """Look for label issues of the run under review, in the background."""
+        self.model.set_issues(pd.DataFrame())
+        self.gallery_button.setEnabled(False)
+        review = self.session.review
+        if review is None:
+            self.summary.setText("")
+            return
+        self.summary.setText("Looking for likely label errors…")
+        # A LabelIssueError (e.g. a one-class run) reaches the summary through `failed`.
+        self.finder.start(review.label_issues)
+
+    def selected_items(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def accept_selected(self) -> None:
+        """Apply the selected issues' suggested changes as one undoable step."""
+        items = self.selected_items()
+        if not items or self.state.project is None:
+            return
+        issues = self.model.issues.iloc[items]
+        self._push_all(fix_commands(self.state.project, issues),
+                       f"Accept label fix for {_images(len(items))}")
+
+    def _push_review(self, status: str, verb: str) -> None:
+        items = self.selected_items()
+        if not items or self.state.project is None:
+            return
+        rows = self.model.issues["row"].iloc[items].to_numpy()
+        self._push_all([SetReview(self.state.project, rows, status)],
+                       f"{verb} {_images(len(rows))}")
+
+    def _push_all(self, commands: list[Command], text: str) -> None:
+        stack = self.state.undo_stack
+        stack.beginMacro(text)
+        try:
+            for command in commands:
+                self.state.push(command)
+        finally:
+            stack.endMacro()
+
+    def _found(self, issues: pd.DataFrame) -> None:
+        self.model.set_issues(issues)
+        self.gallery_button.setEnabled(len(issues) > 0)
+        review = self.session.review
+        n = 0 if review is None else len(review.rows)
+        self.summary.setText(
+            f"{len(issues)} of {n} validation images look mislabelled (cleanlab, from the "
+            "model's out-of-sample scores), most likely first. Select to view; accept, keep "
+            "or flag.")
+
+    def _selection_changed(self, *_args: object) -> None:
+        items = self.selected_items()
+        for button in (self.accept_button, self.reject_button, self.flag_button):
+            button.setEnabled(bool(items))
+        if len(items) == 1:
+            self.state.set_current_row(int(self.model.issues["row"].iat[items[0]]))
+
+
+def _images(n: int) -> str:
+    return f"{n} image" if n == 1 else f"{n} images"
