@@ -1,0 +1,58 @@
+"""``vocgui train`` end to end: a real child process, the run recorded in the project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vocgui.cli.main import main
+from vocgui.core.project import Project
+
+pytestmark = pytest.mark.slow
+
+
+def _files(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
+
+
+def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, capsys):
+    before = _files(demo_root)
+    project_file = tmp_path / "demo.vocgui"
+    log = tmp_path / "events.jsonl"
+    code = main(["train", str(demo_root), "--epochs", "1", "--target-size", "48",
+                 "--project-file", str(project_file), "--json-log", str(log)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "completed: Trained 1 epochs" in out
+    assert _files(demo_root) == before  # nothing written into the dataset
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert events[-1]["type"] == "finished" and events[-1]["status"] == "completed"
+    with Project.open(project_file, read_only=True) as project:
+        runs = project.runs()
+        assert len(runs) == 1
+        run_id = int(runs["id"].iloc[0])
+        run = project.run(run_id)
+        assert run["status"] == "completed" and Path(run["model_path"]).is_file()
+        assert run["config"]["target_size"] == 48
+        assert len(run["epochs"]) == 1
+        predictions = project.predictions(run_id)
+        [saved] = [e for e in events if e["type"] == "predictions"]
+        assert predictions.scores.shape == (saved["n"], len(project.classes))
+
+
+def test_failed_run_exits_non_zero_with_the_message(demo_root: Path, tmp_path: Path, capsys):
+    project_file = tmp_path / "demo.vocgui"
+    code = main(["train", str(demo_root), "--epochs", "1", "--target-size", "48",
+                 "--weights", str(tmp_path / "missing.h5"), "--project-file",
+                 str(project_file)])
+    assert code == 1
+    assert "weights file not found" in capsys.readouterr().err
+    with Project.open(project_file, read_only=True) as project:
+        assert project.runs()["status"].tolist() == ["failed"]
+
+
+def test_bad_path_is_a_clear_error(tmp_path: Path, capsys):
+    assert main(["train", str(tmp_path / "nothing")]) == 2
+    assert "neither a project file nor a VOC folder" in capsys.readouterr().err

@@ -1,0 +1,199 @@
+"""``vocgui train PATH``: train a model headless, with a progress bar, and record the run.
+
+PATH is a project file (.vocgui) or a VOC folder. A VOC folder gets a project file in
+the user's data folder (or at ``--project-file``), never inside the dataset; the same
+folder reuses that project on the next call. The run goes through the same child
+process as the app's (:class:`vocgui.training.launcher.TrainingProcess`), so this module
+imports no TensorFlow. Exit code: 0 completed, 1 failed, 2 bad input, 130 stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import platformdirs
+
+from vocgui.core.project import Project, ProjectError
+from vocgui.core.project.run_recorder import RunRecorder
+from vocgui.training.config import (
+    BACKBONES,
+    IMBALANCE,
+    PIPELINES,
+    SPLITS,
+    ConfigError,
+    defaults_for,
+)
+from vocgui.training.launcher import TrainingProcess
+
+PROJECT_SUFFIX = ".vocgui"
+_OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
+              "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
+              "fine_tune_blocks", "fine_tune_epochs", "mixed_precision")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="project file (.vocgui) or VOC folder")
+    parser.add_argument("--backbone", choices=BACKBONES, default="small_cnn",
+                        help="model (default: small_cnn; the others use the backbone's "
+                        "own defaults for size and rate)")
+    parser.add_argument("--epochs", type=int, metavar="N")
+    parser.add_argument("--batch-size", type=int, metavar="N")
+    parser.add_argument("--target-size", type=int, metavar="PX", help="square input side")
+    parser.add_argument("--pipeline", choices=PIPELINES,
+                        help="flow = flow_from_dataframe, tfdata = faster tf.data")
+    parser.add_argument("--weights", metavar="W",
+                        help="imagenet, none, or a weights file for the backbone")
+    parser.add_argument("--learning-rate", type=float, metavar="LR")
+    parser.add_argument("--imbalance", choices=IMBALANCE)
+    parser.add_argument("--split", choices=SPLITS)
+    parser.add_argument("--threshold", type=float, metavar="T")
+    parser.add_argument("--val-fraction", type=float, metavar="F")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--workers", type=int, metavar="N")
+    parser.add_argument("--fine-tune-blocks", type=int, metavar="N")
+    parser.add_argument("--fine-tune-epochs", type=int, metavar="N")
+    parser.add_argument("--mixed-precision", action="store_true", default=None)
+    parser.add_argument("--json-log", metavar="FILE", help="also write every event as a "
+                        "JSON line to FILE")
+    parser.add_argument("--project-file", metavar="F", help="project file to create for a "
+                        "VOC folder (default: in the user data folder)")
+    parser.add_argument("--out", metavar="DIR", help="run folder (default: "
+                        "<project>-runs/run-<id> next to the project file)")
+
+
+def default_project_file(voc_root: Path) -> Path:
+    """Where a VOC folder's project lives when none is named: the user data folder."""
+    root = voc_root.resolve()
+    digest = hashlib.sha1(str(root).encode("utf-8")).hexdigest()[:8]
+    return Path(platformdirs.user_data_dir("vocgui")) / "projects" / (
+        f"{root.name}-{digest}{PROJECT_SUFFIX}")
+
+
+def open_project(path: Path, project_file: str | None) -> Project:
+    """The project for PATH: opened if a project file, else found or created for the VOC
+    folder (the dataset itself is never written to)."""
+    if path.is_file():
+        return Project.open(path)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path} is neither a project file nor a VOC folder")
+    target = Path(project_file) if project_file else default_project_file(path)
+    if target.exists():
+        return Project.open(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"creating project {target} from {path}", file=sys.stderr)
+    return Project.create_from_voc(target, path)
+
+
+class ProgressPrinter:
+    """A one-line progress bar on a terminal (plain lines otherwise) and epoch summaries."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last_plain = 0.0
+
+    def _line(self, text: str, transient: bool) -> None:
+        if self.tty:
+            end = "" if transient else "\n"
+            self.stream.write("\r\x1b[2K" + text + end)
+        elif not transient or time.monotonic() - self._last_plain > 5.0:
+            self._last_plain = time.monotonic()
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def handle(self, event: dict) -> None:
+        kind = event["type"]
+        if kind == "batch":
+            done = event["batch"] / event["batches"]
+            bar = "#" * int(done * 30)
+            eta = event.get("eta")
+            eta_text = f" ETA {eta:.0f}s" if eta is not None else ""
+            self._line(f"epoch {event['epoch']}/{event['epochs']} [{bar:<30}] "
+                       f"{event['batch']}/{event['batches']} loss {event['loss']:.4f}"
+                       f"{eta_text}", transient=True)
+        elif kind == "epoch":
+            m = event["metrics"]
+            ap = "n/a" if m.get("map") is None else f"{m['map']:.3f}"
+            self._line(f"epoch {event['epoch']}/{event['epochs']}: loss {m['loss']:.4f} "
+                       f"val_loss {m['val_loss']:.4f} F1 micro {m['f1_micro']:.3f} "
+                       f"macro {m['f1_macro']:.3f} mAP {ap} ({event.get('seconds', 0):.1f}s)",
+                       transient=False)
+        elif kind == "started":
+            self._line(f"training {event['config']['backbone']} on {event['n_train']} images, "
+                       f"validating on {event['n_val']} ({event.get('split', '')} split, "
+                       f"{event.get('n_negatives', 0)} negatives, {event.get('device', '')})",
+                       transient=False)
+        elif kind == "excluded":
+            self._line(f"excluded {event['file']}: {event['reason']}", transient=False)
+        elif kind == "log":
+            self._line(event["message"], transient=False)
+
+
+def _config(args: argparse.Namespace):
+    overrides = {k: getattr(args, k) for k in _OVERRIDES if getattr(args, k) is not None}
+    return defaults_for(args.backbone, **overrides)
+
+
+def _run_dir(project: Project, run_id: int, out: str | None) -> Path:
+    if out:
+        return Path(out)
+    return project.path.parent / f"{project.path.stem}-runs" / f"run-{run_id}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = _config(args)
+    except (ConfigError, TypeError) as exc:
+        print(f"vocgui train: {exc}", file=sys.stderr)
+        return 2
+    try:
+        project = open_project(Path(args.path), args.project_file)
+    except (ProjectError, OSError, ValueError) as exc:
+        print(f"vocgui train: {exc}", file=sys.stderr)
+        return 2
+    with project:
+        snapshot = project.snapshot()
+        run_id = project.create_run(config.to_dict(), snapshot)
+        out = _run_dir(project, run_id, args.out)
+        print(f"run {run_id} in {project.path}; files in {out}", file=sys.stderr)
+        return _follow(TrainingProcess(snapshot, config, out), RunRecorder(project, run_id),
+                       args.json_log)
+
+
+def _follow(process: TrainingProcess, recorder: RunRecorder, json_log: str | None) -> int:
+    """Print and record every event until the run ends; Ctrl-C stops the run cleanly."""
+    printer = ProgressPrinter(sys.stdout)
+    log = open(json_log, "a", encoding="utf-8") if json_log else None  # noqa: SIM115
+    final: dict = {}
+    try:
+        events = process.events()
+        while True:
+            try:
+                event = next(events, None)
+            except KeyboardInterrupt:
+                print("\nstopping ...", file=sys.stderr)
+                process.stop(timeout=10.0)
+                continue
+            if event is None:
+                break
+            if log:
+                log.write(json.dumps(event) + "\n")
+                log.flush()
+            recorder.handle(event)
+            printer.handle(event)
+            if event["type"] == "finished":
+                final = event
+    finally:
+        process.close()
+        if log:
+            log.close()
+    status = final.get("status", "failed")
+    print(f"{status}: {final.get('message', '')}",
+          file=sys.stdout if status == "completed" else sys.stderr)
+    return {"completed": 0, "stopped": 130}.get(status, 1)

@@ -1,0 +1,163 @@
+"""One training run, start to finish, in the training process.
+
+``run_training(snapshot, config, out_dir, reporter)`` checks and splits the snapshot,
+builds the input pipelines and the model, fits (optionally a second fine-tuning phase),
+and writes into ``out_dir``: ``model.keras``, ``history.json`` (one dict per epoch),
+``config.json`` and ``predictions.npz`` (see :mod:`vocgui.training.events`). It reports
+through ``reporter`` and always ends with exactly one ``finished`` event; failures
+(NaN loss, out of memory, missing weights, no usable images) become a ``failed`` status
+with a clear message instead of an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from vocgui.training import events
+from vocgui.training import weights as weights_mod
+from vocgui.training.callbacks import ProgressReporter, StopChecker, ValidationMetrics
+from vocgui.training.config import ConfigError, TrainConfig
+from vocgui.training.data import make_batches
+from vocgui.training.models import build_model, compile_model, unfreeze_top_blocks
+from vocgui.training.prepare import NoUsableImages, Prepared, prepare
+from vocgui.training.reporter import Reporter
+
+
+@dataclass
+class TrainingResult:
+    status: str  # "completed" | "stopped" | "failed"
+    message: str
+    reason: str
+    model_path: str | None = None
+    predictions_path: str | None = None
+    history: list[dict] = field(default_factory=list)
+
+
+class NaNLoss(RuntimeError):
+    """The loss became NaN or infinite."""
+
+
+def _strategy() -> tf.distribute.Strategy:
+    """All local GPUs through MirroredStrategy when there are several, else the default."""
+    gpus = tf.config.list_physical_devices("GPU")
+    return tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
+
+
+def _device_name() -> str:
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"{len(gpus)} GPU" + ("s" if len(gpus) > 1 else "") if gpus else "CPU"
+
+
+def _pipelines(data: Prepared, config: TrainConfig):
+    common = {"classes": data.classes, "target_size": config.target_size,
+              "batch_size": config.batch_size, "seed": config.seed, "workers": config.workers}
+    train = make_batches(config.pipeline, data.train.paths, data.train.labels, shuffle=True,
+                         augment=config.augment, weights=data.sample_weight, **common)
+    val = make_batches(config.pipeline, data.val.paths, data.val.labels, shuffle=False,
+                       **common)
+    return train, val
+
+
+def _save_predictions(path: Path, data: Prepared, scores: np.ndarray) -> None:
+    np.savez(path, rows=data.val.rows.astype(np.int64), scores=scores.astype(np.float32),
+             classes=np.array(data.classes, dtype=str), y_true=data.val.y.astype(bool))
+
+
+def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter) -> TrainingResult:
+    """Train on ``snapshot`` (a :class:`vocgui.core.project.LabelSnapshot` or anything with
+    its ``classes`` and ``frame``) with ``config``; results go into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    policy = keras.mixed_precision.global_policy()
+    try:
+        if config.mixed_precision:
+            keras.mixed_precision.set_global_policy("mixed_float16")
+        result = _run(snapshot, config, out, reporter)
+    except weights_mod.WeightsUnavailable as exc:
+        result = TrainingResult("failed", str(exc), "weights_unavailable")
+    except NoUsableImages as exc:
+        result = TrainingResult("failed", f"Cannot train: {exc}.", "no_images")
+    except ConfigError as exc:
+        result = TrainingResult("failed", f"Bad training setting: {exc}", "bad_config")
+    except (tf.errors.ResourceExhaustedError, MemoryError) as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        result = TrainingResult(
+            "failed",
+            f"Out of memory ({detail}). Use a smaller batch size "
+            f"(now {config.batch_size}), a smaller image size (now {config.target_size}) "
+            f"or a smaller backbone (now {config.backbone}).", "out_of_memory")
+    except Exception as exc:  # anything else still ends the run with a message
+        traceback.print_exc()  # goes to stderr, i.e. the child's log
+        result = TrainingResult("failed", f"Training failed: {type(exc).__name__}: {exc}",
+                                "error")
+    finally:
+        keras.mixed_precision.set_global_policy(policy)  # the policy is process-global
+    reporter.on_event(events.finished(result.status, result.message, result.model_path,
+                                      result.reason))
+    return result
+
+
+def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter) -> TrainingResult:
+    config.check()
+    (out / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    resolved = weights_mod.resolve(config.backbone, config.weights)  # fails fast
+    data = prepare(snapshot, config, reporter)
+    train, val = _pipelines(data, config)
+    batches = math.ceil(len(data.train.rows) / config.batch_size)
+    with _strategy().scope():
+        model, base = build_model(config.backbone, len(data.classes), config.target_size,
+                                  resolved)
+        compile_model(model, config.learning_rate, data.pos_weight)
+    reporter.on_event(events.started(
+        n_train=len(data.train.rows), n_val=len(data.val.rows), classes=data.classes,
+        config=config.to_dict(), batches=batches, epochs=config.total_epochs,
+        n_negatives=data.n_negatives, n_excluded=data.n_excluded, device=_device_name(),
+        split=data.split_method, weights=resolved or "none"))
+    stopper = StopChecker(reporter)
+    progress = ProgressReporter(reporter, batches, config.total_epochs)
+    metrics = ValidationMetrics(reporter, val, data.val.y, data.classes, config.threshold,
+                                config.total_epochs, stopper)
+    callbacks = [stopper, keras.callbacks.TerminateOnNaN(), progress, metrics]
+    # shuffle=False: the pipelines shuffle the training images themselves.
+    model.fit(train, epochs=config.epochs, verbose=0, callbacks=callbacks, shuffle=False)
+    if (config.fine_tune_blocks > 0 and config.fine_tune_epochs > 0 and resolved is not None
+            and not stopper.stopped and not progress.nan_loss):
+        opened = unfreeze_top_blocks(base, config.fine_tune_blocks)
+        reporter.on_event(events.log(f"fine-tuning the top {config.fine_tune_blocks} blocks "
+                                     f"({opened} layers) at rate {config.fine_tune_lr}"))
+        compile_model(model, config.fine_tune_lr, data.pos_weight)
+        model.fit(train, initial_epoch=config.epochs, epochs=config.total_epochs, verbose=0,
+                  callbacks=callbacks, shuffle=False)
+    (out / "history.json").write_text(json.dumps(metrics.history, indent=1))
+    if progress.nan_loss:
+        return TrainingResult(
+            "failed", "The loss became NaN (training diverged). Lower the learning rate "
+            f"(now {config.learning_rate}) or check the images; no model was saved.",
+            "nan_loss", history=metrics.history)
+    model_path = out / "model.keras"
+    model.save(model_path)
+    predictions_path = None
+    if metrics.scores is not None:
+        predictions_path = out / "predictions.npz"
+        _save_predictions(predictions_path, data, metrics.scores)
+        reporter.on_event(events.predictions(str(predictions_path), len(metrics.scores),
+                                             metrics.epoch))
+    if stopper.stopped:
+        done = len(metrics.history)
+        return TrainingResult("stopped", f"Stopped by the user after {done} complete "
+                              f"epoch{'s' if done != 1 else ''}.", "stopped", str(model_path),
+                              predictions_path and str(predictions_path), metrics.history)
+    last = metrics.history[-1] if metrics.history else {}
+    f1 = last.get("f1_micro")
+    summary = f"; validation micro-F1 {f1:.3f}" if f1 is not None else ""
+    return TrainingResult("completed", f"Trained {len(metrics.history)} epochs{summary}.",
+                          "completed", str(model_path),
+                          predictions_path and str(predictions_path), metrics.history)

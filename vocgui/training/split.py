@@ -1,0 +1,63 @@
+"""Train/validation split of a label snapshot: the official VOC one, or multi-label stratified.
+
+Keras' ``validation_split`` takes the *first* rows of the frame, so vocgui never uses it:
+the split is made here, before any iterator is built. Images with no label are valid
+negatives and are kept on both sides. Imports no TensorFlow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+
+
+@dataclass(frozen=True)
+class Split:
+    """Positions (into the snapshot frame) of the training and validation images."""
+
+    train: np.ndarray
+    val: np.ndarray
+    #: "official" or "stratified": how it was made.
+    method: str
+
+
+def has_official_split(split_column) -> bool:
+    """True when the dataset's own split names both training and validation images."""
+    values = set(split_column)
+    return "train" in values and "val" in values
+
+
+def official_split(split_column) -> Split:
+    """Training = rows marked 'train'; validation = rows marked 'val' (others unused)."""
+    values = np.asarray(list(split_column), dtype=object)
+    return Split(np.flatnonzero(values == "train"), np.flatnonzero(values == "val"), "official")
+
+
+def stratified_split(y: np.ndarray, val_fraction: float, seed: int) -> Split:
+    """Multi-label iterative stratification (Sechidis et al.) over the label matrix ``y``.
+
+    Negatives (all-zero rows) get an extra "no label" column so they too are spread
+    evenly between the two sides. The validation size is about ``val_fraction`` (the
+    algorithm trades exact size for label balance). Both sides are sorted by position.
+    """
+    y = np.asarray(y, dtype=bool)
+    n = len(y)
+    if n < 2:
+        raise ValueError(f"need at least 2 images to split into training and validation; got {n}")
+    n_val = min(max(1, round(n * val_fraction)), n - 1)
+    target = np.column_stack([y, ~y.any(axis=1)]).astype(int)
+    splitter = MultilabelStratifiedShuffleSplit(
+        n_splits=1, test_size=n_val / n, random_state=seed
+    )
+    train, val = next(splitter.split(np.zeros(n), target))
+    return Split(np.sort(train), np.sort(val), "stratified")
+
+
+def make_split(y: np.ndarray, split_column, method: str, val_fraction: float,
+               seed: int) -> Split:
+    """The split ``method`` asks for: "official" falls back to stratified without one."""
+    if method == "official" and has_official_split(split_column):
+        return official_split(split_column)
+    return stratified_split(y, val_fraction, seed)

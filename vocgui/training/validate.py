@@ -1,0 +1,88 @@
+"""Check a snapshot before training: every image decodes, every label is a known class.
+
+A corrupt JPEG passes flow_from_dataframe's own check (which looks only at the file
+name's extension and existence) and then breaks ``fit`` halfway through an epoch, so each
+image is opened, verified and really decoded (a small JPEG draft, which is cheap) first;
+the bad ones are excluded and reported by name. flow_from_dataframe also drops, without a
+word, rows whose labels are all unknown or empty; here unknown labels are counted and
+reported, and images left with no known label are kept as negatives. Imports no
+TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+# A decode at this size (JPEG DCT scaling) still reads every byte of the file.
+_DRAFT_SIZE = (64, 64)
+
+
+def image_problem(path: str) -> str | None:
+    """Why ``path`` cannot be used as a training image, or None when it decodes."""
+    try:
+        with Image.open(path) as img:
+            img.verify()  # structure and checksums; leaves the object unusable
+        with Image.open(path) as img:
+            img.draft("RGB", _DRAFT_SIZE)
+            img.convert("RGB").load()
+    except FileNotFoundError:
+        return "file not found"
+    except Image.UnidentifiedImageError:
+        return "not an image file Pillow can read"
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return f"unreadable image: {exc}"
+    return None
+
+
+@dataclass
+class Checked:
+    """Result of :func:`check_snapshot`."""
+
+    #: Positions (into the snapshot frame) of the usable images.
+    keep: np.ndarray
+    #: (position, path, reason) of each excluded image.
+    excluded: list[tuple[int, str, str]] = field(default_factory=list)
+    #: Known labels of every row, unknown ones removed (tuple of str per row).
+    labels: list[tuple[str, ...]] = field(default_factory=list)
+    #: Rows that had labels, none of them a known class (kept as negatives).
+    n_all_unknown: int = 0
+    #: Unknown label name -> number of rows carrying it.
+    unknown_labels: dict[str, int] = field(default_factory=dict)
+
+
+def known_labels(
+    labels: Iterable[Sequence[str]], classes: Sequence[str]
+) -> tuple[list[tuple[str, ...]], int, dict[str, int]]:
+    """Labels restricted to ``classes``, the rows left with none, and the unknown names."""
+    allowed = set(classes)
+    kept: list[tuple[str, ...]] = []
+    unknown: Counter[str] = Counter()
+    n_all_unknown = 0
+    for row in labels:
+        row = tuple(row)
+        known = tuple(lbl for lbl in row if lbl in allowed)
+        unknown.update(set(row) - allowed)
+        if row and not known:
+            n_all_unknown += 1
+        kept.append(known)
+    return kept, n_all_unknown, dict(unknown)
+
+
+def check_snapshot(
+    paths: Sequence[str], labels: Iterable[Sequence[str]], classes: Sequence[str],
+    workers: int = 2,
+) -> Checked:
+    """Decode every image (in ``workers`` threads) and restrict labels to ``classes``."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        problems = list(pool.map(image_problem, paths))
+    excluded = [(i, p, why) for i, (p, why) in enumerate(zip(paths, problems, strict=True))
+                if why is not None]
+    keep = np.array([i for i, why in enumerate(problems) if why is None], dtype=int)
+    kept_labels, n_all_unknown, unknown = known_labels(labels, classes)
+    return Checked(keep, excluded, kept_labels, n_all_unknown, unknown)
