@@ -1,0 +1,250 @@
+"""The Training panel: settings, Start/Stop, progress, live curves, per-class table, runs.
+
+Training runs in a spawned child process (:mod:`vocgui.training.launcher`); this panel
+only shows its events, which a :class:`~vocgui.qt.training.session.TrainingSession`
+records in the project on the GUI thread. The GUI process never imports TensorFlow.
+
+The main window must call :meth:`TrainingPanel.shutdown` from its ``closeEvent``; the
+panel also hooks ``QApplication.aboutToQuit`` so that quitting any other way stops the
+child process and records the run's end too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vocgui.core.project import Project
+from vocgui.plots.training_curves import AVERAGES
+from vocgui.qt.app_state import AppState
+from vocgui.qt.training.class_table import ClassMetricsView
+from vocgui.qt.training.config_form import TrainConfigForm
+from vocgui.qt.training.curves_canvas import CurvesCanvas
+from vocgui.qt.training.progress import batch_progress
+from vocgui.qt.training.runs_view import RunsView
+from vocgui.qt.training.session import TrainingSession
+from vocgui.training.config import ConfigError
+
+#: Status line colour per run outcome.
+OUTCOME_COLORS = {"completed": "#1b7a3a", "stopped": "#a0620b", "failed": "#b3261e"}
+
+
+class TrainingPanel(QWidget):
+    """Configure, start, watch and stop training runs of ``state.project``."""
+
+    #: A run started (argument: run id).
+    run_started = Signal(int)
+    #: An event of the current run was recorded and shown (argument: the event dict).
+    event_shown = Signal(object)
+    #: The current run ended and the panel is ready again: (run id, status, message).
+    run_finished = Signal(int, str, str)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.session: TrainingSession | None = None
+        self.form = TrainConfigForm()
+        self.start_button = QPushButton("Start training")
+        self.stop_button = QPushButton("Stop")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.status_line = QLabel()
+        self.status_line.setWordWrap(True)
+        self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.average = QComboBox()
+        self.average.addItems(AVERAGES)
+        self.curves = CurvesCanvas()
+        self.class_table = ClassMetricsView()
+        self.runs = RunsView()
+        self._build_layout()
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.average.currentTextChanged.connect(self.curves.set_average)
+        self.runs.run_selected.connect(self.show_run)
+        state.project_changed.connect(self._on_project_changed)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self._on_project_changed(state.project)
+
+    def _build_layout(self) -> None:
+        settings = QScrollArea()
+        settings.setWidget(self.form)
+        settings.setWidgetResizable(True)
+        settings.setFrameShape(QScrollArea.Shape.NoFrame)
+        controls = QHBoxLayout()
+        controls.addWidget(self.start_button)
+        controls.addWidget(self.stop_button)
+        controls.addWidget(self.progress, 1)
+        curves_bar = QHBoxLayout()
+        curves_bar.addWidget(QLabel("F1 / precision / recall average:"))
+        curves_bar.addWidget(self.average)
+        curves_bar.addStretch(1)
+        curves_box = QWidget()
+        curves_layout = QVBoxLayout(curves_box)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        curves_layout.addLayout(curves_bar)
+        curves_layout.addWidget(self.curves, 1)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.class_table)
+        lower.addWidget(self.runs)
+        lower.setStretchFactor(0, 2)
+        lower.setStretchFactor(1, 3)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(settings)
+        body.addWidget(curves_box)
+        body.addWidget(lower)
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 3)
+        body.setStretchFactor(2, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.status_line)
+        layout.addWidget(body, 1)
+
+    # --- actions -----------------------------------------------------------------------
+    def start(self) -> None:
+        """Start a run of the form's config on a snapshot of the project's labels."""
+        project = self.state.project
+        if project is None or self.session is not None:
+            return
+        try:
+            config = self.form.config()
+        except ConfigError as exc:
+            self._show_status(f"Cannot start: {exc}", "failed")
+            return
+        try:
+            session = TrainingSession(project, config, self)
+        except Exception as exc:  # the project could not record the run (disk full...)
+            self._show_status(f"Cannot start: could not create the run: {exc}", "failed")
+            return
+        self.session = session
+        session.event_received.connect(self._on_event)
+        session.finished.connect(self._on_finished)
+        self.curves.reset()
+        self.class_table.metrics.set_per_class(None)
+        self.progress.setValue(0)
+        self.progress.setFormat("Starting the training process…")
+        self._show_status(f"Run {session.run_id}: starting {config.backbone} "
+                          f"({config.total_epochs} epochs, {config.target_size} px).")
+        self._sync_buttons()
+        self.runs.refresh(project)
+        self.runs.select_run(session.run_id)
+        session.start()
+        if self.session is session:  # start() may have failed and finished it already
+            self.run_started.emit(session.run_id)
+
+    def stop(self) -> None:
+        """Ask the current run to stop; returns at once (the run ends a moment later)."""
+        if self.session is not None and self.session.running:
+            self.session.stop()
+            self.stop_button.setEnabled(False)
+            self.progress.setFormat(self.progress.format() + " · stopping…")
+            self._show_status(f"Run {self.session.run_id}: stopping…")
+
+    def shutdown(self) -> None:
+        """Stop any run and wait for the child to end, recording its end in the project.
+
+        For the main window's ``closeEvent`` (also connected to ``aboutToQuit``); safe to
+        call more than once.
+        """
+        # Every session still alive: the current one, and ended or abandoned ones whose
+        # child process is still exiting (they delete themselves once it has).
+        for session in self.findChildren(TrainingSession):
+            session.shutdown()
+
+    def show_run(self, run_id: int) -> None:
+        """Show a recorded run's epoch curves and last per-class metrics (when idle)."""
+        project = self.state.project
+        if project is None or self.session is not None:
+            return
+        run = project.run(run_id)
+        epochs = [(e["epoch"], e) for e in run["epochs"]]  # each: {"epoch", **metrics}
+        self.curves.show_epochs(epochs)
+        last = epochs[-1][1] if epochs else {}
+        self.class_table.metrics.set_per_class(last.get("per_class"))
+        self._show_status(f"Run {run_id}: {run.get('status')}. {run.get('message') or ''}",
+                          run.get("status"))
+
+    # --- events of the current run -----------------------------------------------------
+    def _on_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("type")
+        if kind == "batch":
+            fraction, text = batch_progress(event)
+            self.progress.setValue(round(fraction * 1000))
+            stopping = not self.stop_button.isEnabled()  # Stop was clicked: the batch ends
+            self.progress.setFormat(text + (" · stopping…" if stopping else ""))
+            self.curves.add_batch(event["epoch"], event["batch"], event["batches"],
+                                  event["loss"])
+        elif kind == "epoch":
+            metrics = event.get("metrics") or {}
+            self.curves.add_epoch(event["epoch"], metrics)
+            self.class_table.metrics.set_per_class(metrics.get("per_class"))
+            self.runs.refresh(self.state.project)  # its epoch count
+            self.runs.select_run(self.session.run_id)
+        elif kind == "started":
+            self._show_status(
+                f"Run {self.session.run_id}: training on {event['n_train']} images, "
+                f"validating on {event['n_val']}, {event['epochs']} epochs of "
+                f"{event['batches']} batches on {event.get('device', 'the CPU')}.")
+            self.progress.setFormat("Preparing the first batch…")
+        elif kind in ("log", "excluded"):
+            text = event.get("message") or f"Excluded {event.get('file')}: {event.get('reason')}"
+            self._show_status(f"Run {self.session.run_id}: {text}")
+        self.event_shown.emit(event)
+
+    def _on_finished(self, status: str, message: str) -> None:
+        session = self.session
+        self.session = None
+        self.progress.setFormat(f"Run {session.run_id} {status}")
+        if status == "completed":
+            self.progress.setValue(1000)
+        self._show_status(f"Run {session.run_id} {status}. {message}", status)
+        self._sync_buttons()
+        self.runs.refresh(self.state.project)
+        self.runs.select_run(session.run_id)
+        self.run_finished.emit(session.run_id, status, message)
+
+    # --- project and widgets -----------------------------------------------------------
+    def _on_project_changed(self, project: Project | None) -> None:
+        if self.session is not None and project is self.session.project:
+            self.runs.refresh(project)  # the same project again: the run goes on
+            return
+        if self.session is not None:
+            # The old project is closed already: stop its run, record nothing more.
+            session, self.session = self.session, None
+            session.event_received.disconnect(self._on_event)
+            session.finished.disconnect(self._on_finished)
+            session.abandon()
+            self._show_status(f"Run {session.run_id} was stopped: its project was closed.",
+                              "stopped")
+        self.runs.refresh(project)
+        self.curves.reset()
+        self.class_table.metrics.set_per_class(None)
+        self.progress.setValue(0)
+        self.progress.setFormat("No run" if project is not None else "No project open")
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        running = self.session is not None
+        self.start_button.setEnabled(self.state.project is not None and not running)
+        self.stop_button.setEnabled(running)
+        self.form.setEnabled(not running)
+
+    def _show_status(self, text: str, outcome: str | None = None) -> None:
+        color = OUTCOME_COLORS.get(outcome or "", "")
+        self.status_line.setStyleSheet(f"color: {color};" if color else "")
+        self.status_line.setText(text)
