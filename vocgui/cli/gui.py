@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot-delay", type=float, default=1.0, metavar="S",
                         help="seconds to wait after loading before the screenshot "
                              "(lets the viewer decode the image; default 1)")
+    parser.add_argument("--tab", metavar="NAME",
+                        help="start on this tab: Images (default), Dataset, Training, Review")
     parser.add_argument("--benchmark-startup", action="store_true",
                         help="print the time the window first showed data, then exit "
                              "(headless; used by benchmarks/bench_gui_startup.py)")
@@ -50,4 +52,4 @@ def run(args: argparse.Namespace) -> int:
     size = QSize(*args.size) if args.size else None
     return run_app(args.path, screenshot=args.screenshot, size=size,
                    screenshot_delay_s=args.screenshot_delay,
-                   benchmark_startup=args.benchmark_startup)
+                   benchmark_startup=args.benchmark_startup, tab=args.tab)

@@ -51,7 +51,7 @@ def startup_target(path: Path | None, settings: Settings) -> Path | None:
 
 def run_app(path: Path | None = None, *, screenshot: Path | None = None,
             size: QSize | None = None, screenshot_delay_s: float = 1.0,
-            benchmark_startup: bool = False) -> int:
+            benchmark_startup: bool = False, tab: str | None = None) -> int:
     """Run the app until the window closes (or, headless, until the screenshot is saved or
     the startup time reported); returns the process exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -85,6 +85,9 @@ def run_app(path: Path | None = None, *, screenshot: Path | None = None,
         print(f"tensorflow_imported={'tensorflow' in sys.modules}")
         app.exit(0)
 
+    if tab is not None and not window.show_tab(tab):
+        fail(f"no tab named {tab!r}")
+        return 1
     if screenshot is not None:
         window.project_opened.connect(
             lambda _p: QTimer.singleShot(int(screenshot_delay_s * 1000), save_screenshot))

@@ -152,6 +152,7 @@ class MainMenus:
             QMessageBox.warning(self.window, "Class keys", str(exc))
             return
         self.window.keyboard.set_class_keys(self.window.settings.class_keys())
+        self.window.tag_editor.set_class_keys(self.window.settings.class_keys())
         self.update_classes()
 
     def update_classes(self) -> None:

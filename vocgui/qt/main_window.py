@@ -20,20 +20,25 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QWidget,
 )
 
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
+from vocgui.qt.charts import DatasetChartsPanel
 from vocgui.qt.classes import ClassManagerDialog
+from vocgui.qt.lazy_tabs import add_lazy_tab
 from vocgui.qt.loading import ProjectLoader, is_openable
 from vocgui.qt.main_menus import MainMenus
 from vocgui.qt.problems_panel import ProblemsPanel
+from vocgui.qt.review import ReviewPanel
 from vocgui.qt.settings import Settings, data_dir, demo_paths, project_path_for_folder
 from vocgui.qt.shortcuts import KeyboardEditor
 from vocgui.qt.table import ImageTablePanel
 from vocgui.qt.tags import TagEditor
 from vocgui.qt.thumbnails import ThumbnailGrid
+from vocgui.qt.training import TrainingPanel
 from vocgui.qt.viewer import ImageViewer
 
 log = logging.getLogger(__name__)
@@ -81,8 +86,22 @@ class MainWindow(QMainWindow):
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         right.setSizes([330, 330])
+        # The big views share the left side in tabs, so the viewer and the tag editor stay
+        # in sight whichever is open: an image picked in the review gallery is fixed there.
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.table, "Images")
+        self.charts: DatasetChartsPanel | None = None
+        self.training: TrainingPanel | None = None
+        self.review: ReviewPanel | None = None
+        add_lazy_tab(self.tabs, "Dataset", lambda: DatasetChartsPanel(state),
+                     lambda w: setattr(self, "charts", w))
+        add_lazy_tab(self.tabs, "Training", lambda: TrainingPanel(state),
+                     lambda w: setattr(self, "training", w))
+        add_lazy_tab(self.tabs, "Review", lambda: ReviewPanel(state),
+                     lambda w: setattr(self, "review", w))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -93,6 +112,13 @@ class MainWindow(QMainWindow):
                                        lambda: self.table.move_current(1), self)
         self.keyboard.install(self.table.view)
         self.keyboard.install(self.viewer)
+        self.tag_editor.set_class_keys(self.settings.class_keys())
+        # Previous/Next follow the table's sorted, filtered order.
+        self.viewer.next_requested.connect(lambda: self.table.move_current(1))
+        self.viewer.previous_requested.connect(lambda: self.table.move_current(-1))
+        # A chart bar or a review cell asking for a filter shows its result.
+        state.class_filter_requested.connect(self.show_images)
+        state.rows_filter_requested.connect(self.show_images)
 
         self.problems = ProblemsPanel(state, self)
         self.panels: list[QDockWidget] = []
@@ -125,6 +151,18 @@ class MainWindow(QMainWindow):
         self.panels.append(dock)
         self.menus.add_panel_toggle(dock)
         return dock
+
+    def show_images(self) -> None:
+        """Bring the image table to the front (after a view asked for a filter)."""
+        self.tabs.setCurrentWidget(self.table)
+
+    def show_tab(self, title: str) -> bool:
+        """Bring the tab titled ``title`` (Images, Dataset, Training, Review) to the front."""
+        titles = [self.tabs.tabText(i).lower() for i in range(self.tabs.count())]
+        if title.lower() not in titles:
+            return False
+        self.tabs.setCurrentIndex(titles.index(title.lower()))
+        return True
 
     def open_path(self, target: Path | None) -> bool:
         """Open a VOC folder or a project file (None: the demo dataset) in the background."""
@@ -223,6 +261,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{project_title(project)} — vocgui")
             self.setWindowFilePath(str(project.path))
             n_problems = len(project.problems)
+            # The Problems panel takes room only when there is something in it (View menu
+            # shows it either way).
+            self.problems_dock.setVisible(n_problems > 0)
             self.status_label.setText(
                 f"{project_title(project)}: {len(project.images):,} images, "
                 f"{len(project.classes)} classes, {n_problems:,} problem(s)")
@@ -265,5 +306,7 @@ class MainWindow(QMainWindow):
         if self.loader.isRunning():
             self.loader.cancel()
             self.loader.wait()
+        if self.training is not None:
+            self.training.shutdown()  # stops a run cleanly before the project closes
         self.state.set_project(None)  # closes the project file and releases its lock
         super().closeEvent(event)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
+from vocgui.qt.lazy_tabs import add_lazy_tab
 from vocgui.qt.table.chips_delegate import LabelChipsDelegate
 from vocgui.qt.table.columns import Column
 from vocgui.qt.table.filter import TableFilter
@@ -100,21 +101,9 @@ class ImageTablePanel(QWidget):
 
     def add_view(self, title: str, make: Callable[[], QWidget]) -> None:
         """Add a tab beside the table whose widget ``make()`` builds when the tab is first
-        shown (it follows ``state`` on its own from then on): a hidden view costs nothing
-        at start-up or on filter changes."""
-        index = self.views.addTab(QWidget(), title)
+        shown (it follows ``state`` on its own from then on)."""
+        add_lazy_tab(self.views, title, make)
         self.views.tabBar().setVisible(True)
-
-        def build(current: int) -> None:
-            if current == index:
-                self.views.currentChanged.disconnect(build)
-                placeholder = self.views.widget(index)
-                self.views.removeTab(index)
-                self.views.insertTab(index, make(), title)
-                self.views.setCurrentIndex(index)
-                placeholder.deleteLater()
-
-        self.views.currentChanged.connect(build)
 
     def select_rows(self, rows: np.ndarray) -> None:
         """Select row ids ``rows`` and make the first current; clears a filter hiding them."""

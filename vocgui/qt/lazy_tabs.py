@@ -1,0 +1,39 @@
+"""Tabs whose widget is built the first time the tab is shown.
+
+A hidden view then costs nothing at start-up or while the data changes: the charts,
+training and review views, and the thumbnail grid, are built only when first opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+
+def add_lazy_tab(tabs: QTabWidget, title: str, make: Callable[[], QWidget],
+                 built: Callable[[QWidget], None] | None = None) -> int:
+    """Add a tab titled ``title`` whose widget ``make()`` builds on first show.
+
+    ``built(widget)`` is called once the widget exists. Returns the tab's index.
+    """
+    index = tabs.addTab(QWidget(), title)
+
+    def build(current: int) -> None:
+        if current != index:
+            return
+        tabs.currentChanged.disconnect(build)
+        placeholder = tabs.widget(index)
+        widget = make()
+        # Removing the current tab would switch tabs (and build another one) first.
+        tabs.blockSignals(True)
+        tabs.removeTab(index)
+        tabs.insertTab(index, widget, title)
+        tabs.setCurrentIndex(index)
+        tabs.blockSignals(False)
+        placeholder.deleteLater()
+        if built is not None:
+            built(widget)
+
+    tabs.currentChanged.connect(build)
+    return index
