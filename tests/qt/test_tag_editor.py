@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -12,14 +10,6 @@ from vocgui.core.project import Project
 from vocgui.core.project.commands import AddLabel
 from vocgui.qt.app_state import AppState
 from vocgui.qt.tags import TagEditor
-
-
-@pytest.fixture
-def state(qtbot, voc_sample: Path, tmp_path: Path):
-    state = AppState()
-    state.set_project(Project.create_from_voc(tmp_path / "sample.vocgui", voc_sample))
-    yield state
-    state.set_project(None)
 
 
 @pytest.fixture

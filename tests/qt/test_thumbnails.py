@@ -9,8 +9,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from vocgui.core.project import Project
-from vocgui.qt.app_state import AppState
 from vocgui.qt.thumbnails import ThumbnailGrid, ThumbnailLoader
 from vocgui.qt.thumbnails.grid_model import ROW_ROLE
 from vocgui.qt.viewer.cache import ByteLruCache
@@ -97,14 +95,6 @@ def test_byte_lru_cache_evicts_least_recently_used() -> None:
     assert cache.total_bytes == 8
     cache.put("huge", b"x" * 11)  # larger than the budget: not kept, nothing evicted
     assert "huge" not in cache and len(cache) == 2
-
-
-@pytest.fixture
-def state(qtbot, voc_sample: Path, tmp_path: Path):
-    state = AppState()
-    state.set_project(Project.create_from_voc(tmp_path / "sample.vocgui", voc_sample))
-    yield state
-    state.set_project(None)
 
 
 def test_grid_loads_only_what_is_on_screen(qtbot, state) -> None:

@@ -9,18 +9,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from vocgui.core.project import Project
 from vocgui.core.project.commands import SetClassColor
 from vocgui.qt.app_state import AppState
 from vocgui.qt.viewer import ImageViewer
-
-
-@pytest.fixture
-def state(qtbot, voc_sample: Path, tmp_path: Path):
-    state = AppState()
-    state.set_project(Project.create_from_voc(tmp_path / "sample.vocgui", voc_sample))
-    yield state
-    state.set_project(None)
 
 
 @pytest.fixture
