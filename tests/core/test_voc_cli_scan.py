@@ -1,0 +1,77 @@
+"""``vocgui scan``: text and JSON summaries, the Keras CSV, exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from voc_xml_helpers import annotation_xml, object_xml, write_voc
+
+from vocgui.cli.main import main
+from vocgui.core.voc import read_labels_csv
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_json_summary_of_the_sample(voc_sample: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["scan", str(voc_sample), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["images"] == 100
+    assert len(summary["classes"]) == 20
+    person = summary["classes"]["person"]
+    assert person["images"] + person["negatives"] == 100
+    assert person["objects"] >= person["images"] > 0
+    assert summary["problems"] == []
+
+
+def test_text_summary_lists_classes_and_every_problem(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture) -> None:
+    root = write_voc(tmp_path, {"a.xml": annotation_xml("a.jpg", [object_xml("cat")]),
+                                "b.xml": "<annotation>"}, ["a.jpg", "orphan.jpg"])
+    assert main(["scan", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "images: 1" in out and "cat" in out
+    assert "malformed_xml" in out and "b.xml" in out
+    assert "unannotated_image" in out and "orphan.jpg" in out
+
+
+def test_csv_round_trip_with_awkward_class_names(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    names = ["dining table", "a, b", 'say "hi"']
+    root = write_voc(tmp_path / "voc", {
+        "a.xml": annotation_xml("a.jpg", [object_xml(n.replace('"', "&quot;")) for n in names]),
+        "b.xml": annotation_xml("b.jpg", [object_xml("dog"), object_xml("dog", difficult=1)]),
+    }, ["a.jpg", "b.jpg"])
+    out_csv = tmp_path / "labels.csv"
+    assert main(["scan", str(root), "--csv", str(out_csv), "--keep-repeats",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["images"] == 2
+    frame = read_labels_csv(out_csv)
+    assert frame["filename"].tolist() == [str(root / "JPEGImages" / "a.jpg"),
+                                          str(root / "JPEGImages" / "b.jpg")]
+    assert frame["labels"].tolist() == [tuple(sorted(names)), ("dog", "dog")]
+    assert main(["scan", str(root), "--csv", str(out_csv), "--no-difficult"]) == 0
+    assert read_labels_csv(out_csv)["labels"].tolist()[1] == ("dog",)
+
+
+def test_empty_folder_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["scan", str(tmp_path / "empty")]) == 1
+    captured = capsys.readouterr()
+    assert "empty_dataset" in captured.out and "no images could be loaded" in captured.err
+
+
+def test_python_dash_m_vocgui_scan(tmp_path: Path) -> None:
+    root = write_voc(tmp_path / "voc", {"a.xml": annotation_xml("a.jpg", [object_xml("cat")])},
+                     ["a.jpg"])
+    ok = subprocess.run([sys.executable, "-m", "vocgui", "scan", str(root), "--json"],
+                        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["classes"]["cat"]["images"] == 1
+    (tmp_path / "empty").mkdir()
+    empty = subprocess.run([sys.executable, "-m", "vocgui", "scan", str(tmp_path / "empty")],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 1 and "no images could be loaded" in empty.stderr

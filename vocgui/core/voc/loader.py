@@ -1,0 +1,78 @@
+"""``load_voc``: one or more VOC folders -> a :class:`VocDataset` (images, objects, problems).
+
+Bad input never aborts a load: every bad file becomes a :class:`Problem` naming the file
+and the reason, and everything else loads. The only exception raised is
+:class:`LoadCancelled`, when ``cancel()`` asks for it. The table rules (which files
+become rows, how images are matched) are documented in :mod:`table_builder`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from vocgui.core.voc.chunk_parser import parse_chunk
+from vocgui.core.voc.dataset import Problem, VocDataset
+from vocgui.core.voc.discovery import (
+    list_annotation_files,
+    list_image_files,
+    resolve_source,
+)
+from vocgui.core.voc.image_sets import read_splits
+from vocgui.core.voc.parallel import (
+    CancelCallback,
+    ProgressCallback,
+    default_workers,
+    plan_chunks,
+    run_chunks,
+)
+from vocgui.core.voc.table_builder import SourceFiles, build_dataset
+
+PathLike = str | os.PathLike[str]
+
+
+def load_voc(source: PathLike | Sequence[PathLike], *, images_dir: PathLike | None = None,
+             keep_repeats: bool = False, include_difficult: bool = True,
+             workers: int | None = None, progress: ProgressCallback | None = None,
+             cancel: CancelCallback | None = None) -> VocDataset:
+    """Load VOC annotations into image and object tables.
+
+    Every annotation that parses is a row, even when its image is missing (reported as a
+    ``missing_image`` problem). Images without an annotation are reported
+    (``unannotated_image``) but are NOT rows: nothing is known about their labels.
+
+    Args:
+        source: a VOC root (``Annotations/``, ``JPEGImages/``, optional
+            ``ImageSets/Main/``), an annotations folder, or a list of either; a list is
+            combined into one dataset (``roots`` gets one entry per source).
+        images_dir: the images folder for annotations folders (applies to every source).
+        keep_repeats: keep one label per object (``('dog', 'dog')``) instead of unique
+            labels per image.
+        include_difficult: when False, objects marked difficult do not make labels (the
+            object table keeps them).
+        workers: processes to parse with; None = the cores available. Small datasets are
+            parsed in this process whatever the value.
+        progress: ``progress(done, total)`` with annotation files parsed so far, called
+            on this thread.
+        cancel: polled on this thread; returning True raises :class:`LoadCancelled`.
+    """
+    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+    problems: list[Problem] = []
+    sources: list[SourceFiles] = []
+    for path in paths:
+        voc_source = resolve_source(path, images_dir)
+        xml_names, listing_problems = list_annotation_files(voc_source)
+        problems.extend(listing_problems)
+        splits: dict[str, str] = {}
+        if voc_source.image_sets_dir is not None:
+            splits, split_problems = read_splits(voc_source.image_sets_dir)
+            problems.extend(split_problems)
+        image_names = list_image_files(voc_source.images_dir)
+        sources.append(SourceFiles(voc_source, xml_names, image_names, splits))
+    xml_paths = [prefix + name for files in sources
+                 for prefix in [f"{files.source.annotations_dir}{os.sep}"]
+                 for name in files.xml_names]
+    chunks, useful_workers = plan_chunks(xml_paths, workers or default_workers())
+    parsed = run_chunks(parse_chunk, chunks, (keep_repeats, include_difficult),
+                        useful_workers, progress, cancel)
+    return build_dataset(sources, parsed, problems)

@@ -1,0 +1,313 @@
+"""Assemble parsed chunks into the image and object tables of a :class:`VocDataset`.
+
+This is where per-file results meet the folders: image files are matched to
+annotations, duplicates and missing files are reported, missing sizes are read from
+image headers and splits are attached. Rules:
+
+- A row is an annotation that parsed (``ParsedAnnotation.ok``). Its image is looked up
+  by ``<filename>``, then by that name's stem with any image extension, then by the XML
+  file's stem. A missing image is a ``missing_image`` problem but the row stays: its
+  labels are still known. When the whole images folder is missing, one problem names
+  the folder instead of one per annotation.
+- An image without an annotation is an ``unannotated_image`` problem and NOT a row:
+  without an annotation nothing is known about its labels, and treating it as "no
+  labels" would teach a model that every class is absent. (Images whose XML failed to
+  parse are not reported again; the XML's problem already names them.)
+- Image file names are unique across the whole dataset: the first annotation naming an
+  image wins (sources in the order given, files sorted by name), later ones are
+  ``duplicate_filename`` problems and not rows.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vocgui.core.voc.chunk_parser import ParsedChunk
+from vocgui.core.voc.dataset import IMAGE_COLUMNS, OBJECT_COLUMNS, Problem, VocDataset
+from vocgui.core.voc.discovery import VocSource
+from vocgui.core.voc.image_header import ImageHeaderError, read_image_size
+
+# Columns copied from the parsed files into the image table as they are, with their dtype.
+_COPIED_COLUMNS = {"labels": object, "n_objects": np.int64, "width": np.int64,
+                   "height": np.int64, "depth": np.int64, "segmented": bool}
+_FILE_COLUMNS = ("ok", "filename", *_COPIED_COLUMNS)
+
+
+@dataclass
+class SourceFiles:
+    """One source with its listed files; ``image_names`` is None when not listable."""
+
+    source: VocSource
+    xml_names: list[str]
+    image_names: list[str] | None
+    splits: dict[str, str]
+
+
+class _ImageLookup:
+    """Finds the image file an annotation refers to among the listed image names."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = set(names)
+        self.by_stem: dict[str, str] = {}
+        for name in names:
+            self.by_stem.setdefault(os.path.splitext(name)[0], name)
+
+    def find(self, filename: str | None, xml_stem: str) -> str | None:
+        if filename is not None:
+            if filename in self.names:
+                return filename
+            found = self.by_stem.get(os.path.splitext(filename)[0])
+            if found is not None:
+                return found
+        return self.by_stem.get(xml_stem)
+
+
+def build_dataset(sources: list[SourceFiles], chunks: list[ParsedChunk],
+                  problems: list[Problem]) -> VocDataset:
+    """The dataset from ``chunks`` (parsed in the order of the sources' xml names).
+
+    ``problems`` holds those found before parsing; the rest are appended to it.
+    """
+    return _Builder(sources, chunks, problems).build()
+
+
+class _Builder:
+    def __init__(self, sources: list[SourceFiles], chunks: list[ParsedChunk],
+                 problems: list[Problem]) -> None:
+        self.sources = sources
+        self.chunks = chunks
+        self.problems = problems
+        # Row values decided here; the parsed columns are taken at the end (see _image_table).
+        self.rows: dict[str, list] = {name: [] for name in
+                                      ("filename", "root", "image_path", "annotation_path",
+                                       "split")}
+        self.kept: list[int] = []               # row id -> global file index
+        self.file_rows: list[int] = []          # global file index -> row id or -1
+        self.first_xml: dict[str, str] = {}     # image file name -> XML that claimed it
+        self.needs_size: list[tuple[int, str | None, str]] = []  # (row, image, xml path)
+        # Folders relative to each root, computed once: relpath is slow per row.
+        self.folders = [(files.source.relative(files.source.images_dir),
+                         files.source.relative(files.source.annotations_dir))
+                        for files in sources]
+        # Per-file columns of all chunks, concatenated: index = global file index.
+        self.files = {name: list(chain.from_iterable(getattr(chunk, name) for chunk in chunks))
+                      for name in _FILE_COLUMNS}
+
+    def build(self) -> VocDataset:
+        ok = self.files["ok"]
+        filenames = self.files["filename"]
+        parse_problems = self._parse_problems_by_file()
+        global_index = 0
+        for source_index, files in enumerate(self.sources):
+            lookup = None if files.image_names is None else _ImageLookup(files.image_names)
+            self._report_missing_images_folder(files)
+            for xml_name in files.xml_names:
+                self._add_file(source_index, files, lookup, xml_name, ok[global_index],
+                               filenames[global_index], parse_problems.get(global_index, ()),
+                               global_index)
+                global_index += 1
+        self._report_unannotated_images(ok)
+        images = self._image_table()
+        self._fill_missing_sizes(images)
+        objects, classes = self._object_table()
+        self._report_boxes_outside(images, objects)
+        if images.empty and not any(p.kind == "empty_dataset" for p in self.problems):
+            self.problems.append(Problem(
+                ", ".join(str(f.source.annotations_dir) for f in self.sources),
+                "empty_dataset", "no annotation could be loaded (see the other problems)"))
+        return VocDataset(images, objects, classes, self.problems,
+                          [str(files.source.root) for files in self.sources])
+
+    def _parse_problems_by_file(self) -> dict[int, list[tuple[str, str]]]:
+        by_file: dict[int, list[tuple[str, str]]] = {}
+        offset = 0
+        for chunk in self.chunks:
+            for index, kind, message in chunk.problems:
+                by_file.setdefault(offset + index, []).append((kind, message))
+            offset += len(chunk.ok)
+        return by_file
+
+    def _report_missing_images_folder(self, files: SourceFiles) -> None:
+        if files.image_names is None and files.xml_names:
+            self.problems.append(Problem(
+                str(files.source.images_dir), "missing_image",
+                f"images folder not found: none of the {len(files.xml_names)} annotations "
+                "in this source has its image"))
+
+    def _add_file(self, source_index: int, files: SourceFiles, lookup: _ImageLookup | None,
+                  xml_name: str, ok: bool, filename: str | None,
+                  parse_problems: list[tuple[str, str]] | tuple[()],
+                  global_index: int) -> None:
+        # Plain string operations: this runs once per annotation file.
+        xml_path = f"{files.source.annotations_dir}{os.sep}{xml_name}"
+        xml_stem = xml_name[:-4]  # every listed name ends with ".xml"
+        if not ok:
+            self.file_rows.append(-1)
+            for kind, message in parse_problems:
+                self.problems.append(Problem(xml_path, kind, message))
+            return
+        image = lookup.find(filename, xml_stem) if lookup is not None else None
+        if filename is None:
+            filename = image or f"{xml_stem}.jpg"
+            self.problems.append(Problem(xml_path, "missing_filename",
+                                         f"has no <filename>; using '{filename}' (from the "
+                                         "XML file name)", filename))
+        elif image is not None and image != filename:
+            filename = image  # the declared name's extension differs from the real file's
+        for kind, message in parse_problems:
+            self.problems.append(Problem(xml_path, kind, message, filename))
+        first = self.first_xml.setdefault(filename, xml_path)
+        if first != xml_path:
+            self.file_rows.append(-1)
+            self.problems.append(Problem(xml_path, "duplicate_filename",
+                                         f"names image '{filename}' already loaded from "
+                                         f"{first}; skipped", filename))
+            return
+        if lookup is not None and image is None:
+            self.problems.append(Problem(xml_path, "missing_image",
+                                         f"its image '{filename}' is not in "
+                                         f"{files.source.images_dir}", filename))
+        self._append_row(source_index, files, xml_name, xml_stem, filename, image is not None,
+                         global_index, xml_path)
+
+    def _append_row(self, source_index: int, files: SourceFiles, xml_name: str, xml_stem: str,
+                    filename: str, image_exists: bool, global_index: int,
+                    xml_path: str) -> None:
+        row = len(self.kept)
+        self.file_rows.append(row)
+        self.kept.append(global_index)
+        images_folder, annotations_folder = self.folders[source_index]
+        rows = self.rows
+        rows["filename"].append(filename)
+        rows["root"].append(source_index)
+        rows["image_path"].append(_join(images_folder, filename))
+        rows["annotation_path"].append(_join(annotations_folder, xml_name))
+        rows["split"].append(files.splits.get(xml_stem, ""))
+        if self.files["width"][global_index] <= 0 or self.files["height"][global_index] <= 0:
+            image_path = (os.path.join(files.source.images_dir, filename) if image_exists
+                          else None)
+            self.needs_size.append((row, image_path, xml_path))
+
+    def _report_unannotated_images(self, ok: list[bool]) -> None:
+        listed = {files.source.images_dir: files.image_names for files in self.sources
+                  if files.image_names is not None}
+        if not listed:
+            return
+        claimed: dict[Path, set[str]] = {folder: set() for folder in listed}
+        failed_stems: dict[Path, set[str]] = {folder: set() for folder in listed}
+        global_index = 0
+        for files in self.sources:
+            failed = failed_stems.get(files.source.images_dir, set())
+            for xml_name in files.xml_names:
+                if not ok[global_index]:
+                    failed.add(os.path.splitext(xml_name)[0])
+                global_index += 1
+        for source_index, filename in zip(self.rows["root"], self.rows["filename"],
+                                          strict=True):
+            folder = self.sources[source_index].source.images_dir
+            if folder in claimed:
+                claimed[folder].add(filename)
+        for folder, names in listed.items():
+            for name in names:
+                if name not in claimed[folder] and \
+                        os.path.splitext(name)[0] not in failed_stems[folder]:
+                    self.problems.append(Problem(
+                        os.path.join(folder, name), "unannotated_image",
+                        "has no annotation XML; left out of the table", name))
+
+    def _image_table(self) -> pd.DataFrame:
+        rows = self.rows
+        kept = np.asarray(self.kept, np.int64)
+        # The parsed columns are taken for all kept files at once, not appended per row.
+        # fromiter, not asarray: equal-length label tuples must stay objects, not become a
+        # 2-D array.
+        copied = {column: np.fromiter(self.files[column], dtype, len(self.files[column]))[kept]
+                  for column, dtype in _COPIED_COLUMNS.items()}
+        table = {
+            "filename": pd.Series(rows["filename"], dtype=str),
+            "root": np.asarray(rows["root"], np.int64),
+            "image_path": pd.Series(rows["image_path"], dtype=str),
+            "annotation_path": pd.Series(rows["annotation_path"], dtype=str),
+            **copied,
+            "split": pd.Series(rows["split"], dtype=str),
+        }
+        return pd.DataFrame(table, columns=list(IMAGE_COLUMNS))
+
+    def _fill_missing_sizes(self, images: pd.DataFrame) -> None:
+        for row, image_path, xml_path in self.needs_size:
+            filename = images.at[row, "filename"]
+            if image_path is None:
+                self.problems.append(Problem(xml_path, "missing_size",
+                                             "<size> is missing or zero and the image is "
+                                             "missing too: size unknown", filename))
+                continue
+            try:
+                width, height, depth = read_image_size(image_path)
+            except ImageHeaderError as error:
+                self.problems.append(Problem(xml_path, "missing_size",
+                                             "<size> is missing or zero; size unknown",
+                                             filename))
+                self.problems.append(Problem(image_path, "bad_image", str(error), filename))
+                continue
+            images.loc[row, ["width", "height", "depth"]] = (width, height, depth)
+            self.problems.append(Problem(xml_path, "missing_size",
+                                         f"<size> is missing or zero; read {width}x{height}x"
+                                         f"{depth} from the image header", filename))
+
+    def _object_table(self) -> tuple[pd.DataFrame, list[str]]:
+        """The object table and the sorted class names found in it."""
+        file_rows = np.asarray(self.file_rows, np.int64)
+        offsets = np.cumsum([0] + [len(chunk.ok) for chunk in self.chunks])[:-1]
+        object_file = np.concatenate(
+            [chunk.object_file.astype(np.int64) + offset
+             for chunk, offset in zip(self.chunks, offsets, strict=True)]
+            or [np.empty(0, np.int64)])
+        image = file_rows[object_file] if len(file_rows) else object_file
+        keep = image >= 0
+        names = np.asarray(list(chain.from_iterable(c.object_name for c in self.chunks)),
+                           dtype=object)
+        poses = np.asarray(list(chain.from_iterable(c.object_pose for c in self.chunks)),
+                           dtype=object)
+        boxes = np.concatenate([c.object_box for c in self.chunks] or [np.empty((0, 4))])
+        flags = np.concatenate([c.object_flags for c in self.chunks]
+                               or [np.empty((0, 3), bool)])
+        names = names[keep]
+        columns = {"image": image[keep], "name": pd.Series(names, dtype=str)}
+        for column, values in zip(("xmin", "ymin", "xmax", "ymax"), boxes[keep].T,
+                                  strict=True):
+            columns[column] = values
+        for column, values in zip(("difficult", "truncated", "occluded"), flags[keep].T,
+                                  strict=True):
+            columns[column] = values
+        columns["pose"] = pd.Series(poses[keep], dtype=str)
+        return pd.DataFrame(columns, columns=list(OBJECT_COLUMNS)), sorted(set(names.tolist()))
+
+    def _report_boxes_outside(self, images: pd.DataFrame, objects: pd.DataFrame) -> None:
+        """``bad_object`` for boxes reaching outside their image (when its size is known)."""
+        image = objects["image"].to_numpy()
+        width = images["width"].to_numpy()[image]
+        height = images["height"].to_numpy()[image]
+        x0, y0, x1, y1 = (objects[c].to_numpy() for c in ("xmin", "ymin", "xmax", "ymax"))
+        known = (width > 0) & (height > 0)
+        # NaN boxes (already reported as unusable) compare False and pass.
+        outside = known & ((x0 < 0) | (y0 < 0) | (x1 > width) | (y1 > height))
+        for index in np.flatnonzero(outside):
+            row = int(image[index])
+            number = index - np.searchsorted(image, row) + 1  # objects are in image order
+            annotation = self.sources[images.at[row, "root"]].source.root / images.at[
+                row, "annotation_path"]
+            self.problems.append(Problem(
+                str(annotation), "bad_object",
+                f"object {number} ({objects.at[index, 'name']}) box ({x0[index]:g},"
+                f"{y0[index]:g})-({x1[index]:g},{y1[index]:g}) lies outside the "
+                f"{width[index]}x{height[index]} image", images.at[row, "filename"]))
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
