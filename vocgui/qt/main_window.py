@@ -107,6 +107,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([720, 640])
         self.setCentralWidget(self.splitter)
+        # Each tab keeps its own split: the charts, training and review views start wide
+        # with the viewer narrow beside them.
+        self._tab_sizes: dict[int, list[int]] = {}
+        self._tab_index = 0
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.keyboard = KeyboardEditor(state, self.settings.class_keys(),
                                        lambda: self.table.move_current(1), self)
@@ -151,6 +156,13 @@ class MainWindow(QMainWindow):
         self.panels.append(dock)
         self.menus.add_panel_toggle(dock)
         return dock
+
+    def _tab_changed(self, index: int) -> None:
+        self._tab_sizes[self._tab_index] = self.splitter.sizes()
+        self._tab_index = index
+        total = sum(self.splitter.sizes())
+        viewer_width = min(420, total // 3)  # tabs other than Images start wide
+        self.splitter.setSizes(self._tab_sizes.get(index, [total - viewer_width, viewer_width]))
 
     def show_images(self) -> None:
         """Bring the image table to the front (after a view asked for a filter)."""

@@ -22,8 +22,9 @@ from vocgui.plots.review_curves import PRCurvesGrid
 from vocgui.plots.review_grid import grid_shape
 from vocgui.qt.review.session import ReviewSession
 
-#: Panels per row and pixels per row of panels.
+#: At most this many panels per row, each at least this wide; pixels per row of panels.
 COLUMNS = 5
+MIN_PANEL_WIDTH = 190
 ROW_HEIGHT = 210
 
 
@@ -41,8 +42,11 @@ class _GridCanvas(FigureCanvasQTAgg):
         session.counts_changed.connect(self._counts_changed)
 
     def _fit_height(self, n_panels: int) -> None:
-        rows, _ = grid_shape(max(n_panels, 1), COLUMNS)
+        rows, _ = grid_shape(max(n_panels, 1), self.grid.columns)
         self.setFixedHeight(rows * ROW_HEIGHT)
+
+    def _columns_for_width(self) -> int:
+        return max(1, min(COLUMNS, self.width() // MIN_PANEL_WIDTH))
 
     def request_draw(self) -> None:
         """Redraw soon if shown, else when next shown."""
@@ -58,7 +62,14 @@ class _GridCanvas(FigureCanvasQTAgg):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        if self.session.review is not None:
+        columns = self._columns_for_width()
+        if columns != self.grid.columns:
+            # Fewer panels per row on a narrow canvas, so titles and counts stay legible.
+            self.grid.columns = columns
+            self._review_changed()
+            if self.session.counts is not None:
+                self._counts_changed(self.session.counts)
+        elif self.session.review is not None:
             self.grid.fit()
 
     def _review_changed(self) -> None:
@@ -81,6 +92,7 @@ class ConfusionCanvas(_GridCanvas):
     def _review_changed(self) -> None:
         review = self.session.review
         self._fit_height(0 if review is None else len(review.classes))
+        self.grid.axes = []  # the next update lays the panels out again
         if review is None:
             self.figure.clear()
             self.request_draw()
