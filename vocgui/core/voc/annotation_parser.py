@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Callable
 from math import isfinite
 from typing import NamedTuple
 
@@ -100,13 +101,16 @@ def read_file_bytes(path: str) -> bytes:
         os.close(fd)
 
 
-def parse_annotation_file(path: str) -> ParsedAnnotation:
-    """Read and parse one annotation file; unreadable files become a problem."""
+def parse_annotation_file(path: str,
+                          parse: Callable[[bytes], ParsedAnnotation] | None = None
+                          ) -> ParsedAnnotation:
+    """Read and parse one annotation file (with ``parse``, default
+    :func:`parse_annotation`); unreadable files become a problem."""
     try:
         data = read_file_bytes(path)
     except OSError as error:
         return _refused("unreadable", f"cannot be read: {error.strerror or error}")
-    return parse_annotation(data)
+    return (parse or parse_annotation)(data)
 
 
 def parse_annotation(data: bytes) -> ParsedAnnotation:
@@ -133,14 +137,13 @@ def parse_annotation(data: bytes) -> ParsedAnnotation:
 
 
 def _parse_root(root: etree._Element) -> ParsedAnnotation:
-    filename: str | None = None
-    width = height = depth = 0
-    segmented = False
+    filename = width = height = depth = segmented = None
     objects: list[ObjectTuple] = []
     problems: list[tuple[str, str]] = []
     n_object_elements = 0
     # Plain iteration with string compares is the cheapest walk lxml offers (cheaper than
     # iterchildren(tag=...)); this and _parse_object run for every element of every file.
+    # A repeated element overrides the earlier one.
     for child in root:
         tag = child.tag
         if tag == "object":
@@ -149,19 +152,18 @@ def _parse_root(root: etree._Element) -> ParsedAnnotation:
             if record is not None:
                 objects.append(record)
         elif tag == "filename":
-            filename = _file_name(child.text)
+            filename = child.text
         elif tag == "size":
             for item in child:
                 if item.tag == "width":
-                    width = _to_int(item.text)
+                    width = item.text
                 elif item.tag == "height":
-                    height = _to_int(item.text)
+                    height = item.text
                 elif item.tag == "depth":
-                    depth = _to_int(item.text)
+                    depth = item.text
         elif tag == "segmented":
-            segmented = _FLAGS[child.text]
-    return ParsedAnnotation(True, filename, width, height, depth, segmented, objects,
-                            problems)
+            segmented = child.text
+    return annotation_record(filename, width, height, depth, segmented, objects, problems)
 
 
 def _parse_object(element: etree._Element, number: int,
@@ -196,6 +198,24 @@ def _parse_object(element: etree._Element, number: int,
             occluded = child.text
         elif tag == "pose":
             pose = child.text
+    return object_record(number, name, xmin, ymin, xmax, ymax, has_box, difficult, truncated,
+                         occluded, pose, problems)
+
+
+def annotation_record(filename: str | None, width: str | None, height: str | None,
+                      depth: str | None, segmented: str | None, objects: list[ObjectTuple],
+                      problems: list[tuple[str, str]]) -> ParsedAnnotation:
+    """The result for a file from the texts of its elements (None: element absent/empty)."""
+    return ParsedAnnotation(True, _file_name(filename), _to_int(width), _to_int(height),
+                            _to_int(depth), _FLAGS[segmented], objects, problems)
+
+
+def object_record(number: int, name: str | None, xmin: str | None, ymin: str | None,
+                  xmax: str | None, ymax: str | None, has_box: bool, difficult: str | None,
+                  truncated: str | None, occluded: str | None, pose: str | None,
+                  problems: list[tuple[str, str]]) -> ObjectTuple | None:
+    """Object ``number`` of a file from the texts of its elements (None: absent or empty);
+    None when it has no name. What is wrong with it is appended to ``problems``."""
     name = (name or "").strip()
     if not name:
         problems.append(("bad_object", f"object {number} has no <name>; left out"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vocgui.core.voc.annotation_parser import ObjectTuple, parse_annotation_file
+from vocgui.core.voc.plain_annotation import parse_annotation_fast
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _parse_files(paths: list[str], keep_repeats: bool, include_difficult: bool) 
     chunk = ParsedChunk()
     if not paths:
         return chunk
-    records = [parse_annotation_file(path) for path in paths]
+    records = [parse_annotation_file(path, parse_annotation_fast) for path in paths]
     # C-level transposes (zip) instead of Python appends per file and per object.
     (ok, filename, width, height, depth, segmented, file_objects,
      file_problems) = zip(*records, strict=True)
