@@ -5,32 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers_project import load_dataset, project_state
+from unprivileged import unprivileged_python
 
 from vocgui.core.project import ChangeEvent, Project, ProjectIOError
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _unprivileged_python() -> list[str]:
-    """A python command that file permissions apply to. Root ignores them, so as root the
-    child keeps uid 0 but loses the capabilities that bypass them (CAP_DAC_*)."""
-    if os.geteuid() != 0:
-        return [sys.executable]
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: file permissions cannot be enforced")
-    return ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search",
-            "--", sys.executable]
 
 
 def _try_open_in_child(path: Path) -> list[str]:
@@ -45,7 +33,7 @@ def _try_open_in_child(path: Path) -> list[str]:
         with Project.open({str(path)!r}, read_only=True) as p:
             print("READ", len(p.images), p.labels_of(0))
     """)
-    done = subprocess.run([*_unprivileged_python(), "-c", code], capture_output=True,
+    done = subprocess.run([*unprivileged_python(), "-c", code], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import os
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
+from unprivileged import unprivileged_python
 from voc_xml_helpers import annotation_xml, object_xml, write_jpeg, write_voc
 
 from vocgui.core.voc import Problem, VocDataset, load_voc
@@ -123,13 +125,22 @@ def test_missing_size_with_a_corrupt_image_reports_both(tmp_path: Path) -> None:
     only_problem(ds, "missing_size")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
 def test_unreadable_permissions(tmp_path: Path) -> None:
+    """A file the user may not read is a problem; the rest loads. Run in a child process
+    that file permissions apply to (root ignores them)."""
     root = write_voc(tmp_path / "voc", {"good.xml": GOOD, "locked.xml": GOOD}, ["good.jpg"])
     (root / "Annotations" / "locked.xml").chmod(0)
-    ds = load_voc(root)
-    assert only_problem(ds, "unreadable").file.endswith("locked.xml")
-    assert len(ds.images) == 1
+    code = ("import json, sys; from vocgui.core.voc import load_voc; "
+            "ds = load_voc(sys.argv[1]); "
+            "print(json.dumps([len(ds.images), [p.as_dict() for p in ds.problems]]))")
+    done = subprocess.run([*unprivileged_python(), "-c", code, str(root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    n_images, problems = json.loads(done.stdout.strip().splitlines()[-1])
+    assert n_images == 1
+    unreadable = [p for p in problems if p["kind"] == "unreadable"]
+    assert len(unreadable) == 1 and unreadable[0]["file"].endswith("locked.xml")
+    assert "ermission" in unreadable[0]["message"]
 
 
 def test_unopenable_file_is_unreadable(tmp_path: Path) -> None:
