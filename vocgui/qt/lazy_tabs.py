@@ -11,12 +11,9 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 
-def add_lazy_tab(tabs: QTabWidget, title: str, make: Callable[[], QWidget],
-                 built: Callable[[QWidget], None] | None = None) -> int:
-    """Add a tab titled ``title`` whose widget ``make()`` builds on first show.
-
-    ``built(widget)`` is called once the widget exists. Returns the tab's index.
-    """
+def add_lazy_tab(tabs: QTabWidget, title: str, make: Callable[[], QWidget]) -> int:
+    """Add a tab titled ``title`` whose widget ``make()`` builds on first show; returns
+    the tab's index."""
     index = tabs.addTab(QWidget(), title)
 
     def build(current: int) -> None:
@@ -32,8 +29,6 @@ def add_lazy_tab(tabs: QTabWidget, title: str, make: Callable[[], QWidget],
         tabs.setCurrentIndex(index)
         tabs.blockSignals(False)
         placeholder.deleteLater()
-        if built is not None:
-            built(widget)
 
     tabs.currentChanged.connect(build)
     return index

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
@@ -26,20 +27,22 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
-from vocgui.qt.charts import DatasetChartsPanel
 from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.lazy_tabs import add_lazy_tab
 from vocgui.qt.loading import ProjectLoader, is_openable
 from vocgui.qt.main_menus import MainMenus
 from vocgui.qt.problems_panel import ProblemsPanel
-from vocgui.qt.review import ReviewPanel
 from vocgui.qt.settings import Settings, data_dir, demo_paths, project_path_for_folder
 from vocgui.qt.shortcuts import KeyboardEditor
 from vocgui.qt.table import ImageTablePanel
 from vocgui.qt.tags import TagEditor
 from vocgui.qt.thumbnails import ThumbnailGrid
-from vocgui.qt.training import TrainingPanel
 from vocgui.qt.viewer import ImageViewer
+
+if TYPE_CHECKING:
+    from vocgui.qt.charts import DatasetChartsPanel
+    from vocgui.qt.review import ReviewPanel
+    from vocgui.qt.training import TrainingPanel
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +97,9 @@ class MainWindow(QMainWindow):
         self.charts: DatasetChartsPanel | None = None
         self.training: TrainingPanel | None = None
         self.review: ReviewPanel | None = None
-        add_lazy_tab(self.tabs, "Dataset", lambda: DatasetChartsPanel(state),
-                     lambda w: setattr(self, "charts", w))
-        add_lazy_tab(self.tabs, "Training", lambda: TrainingPanel(state),
-                     lambda w: setattr(self, "training", w))
-        add_lazy_tab(self.tabs, "Review", lambda: ReviewPanel(state),
-                     lambda w: setattr(self, "review", w))
+        add_lazy_tab(self.tabs, "Dataset", self._make_charts)
+        add_lazy_tab(self.tabs, "Training", self._make_training)
+        add_lazy_tab(self.tabs, "Review", self._make_review)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(right)
@@ -192,6 +192,26 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         return self.loader.start_loading(target)
+
+    # The big views are imported when first shown: matplotlib's Qt canvas and
+    # scikit-learn would add about a second to every start-up.
+    def _make_charts(self) -> DatasetChartsPanel:
+        from vocgui.qt.charts import DatasetChartsPanel
+
+        self.charts = DatasetChartsPanel(self.state)
+        return self.charts
+
+    def _make_training(self) -> TrainingPanel:
+        from vocgui.qt.training import TrainingPanel
+
+        self.training = TrainingPanel(self.state)
+        return self.training
+
+    def _make_review(self) -> ReviewPanel:
+        from vocgui.qt.review import ReviewPanel
+
+        self.review = ReviewPanel(self.state)
+        return self.review
 
     def _make_thumbnails(self) -> ThumbnailGrid:
         self.thumbnails = ThumbnailGrid(self.state)
