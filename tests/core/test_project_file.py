@@ -108,6 +108,23 @@ def test_another_apps_sqlite_file_is_refused(tmp_path: Path) -> None:
     assert _digest(path) == before
 
 
+@pytest.mark.parametrize("damage", [
+    "DELETE FROM images WHERE id = 3",            # a row gone: ids no longer 0..n-1
+    "DELETE FROM images WHERE id = (SELECT MAX(id) FROM images)",  # table shorter than blob
+    "UPDATE image_columns SET data = x'00'",      # the stored columns unreadable
+])
+def test_a_project_whose_tables_disagree_is_refused(voc_sample: Path, tmp_path: Path,
+                                                    damage: str) -> None:
+    path = tmp_path / "p.vocgui"
+    Project.create(path, load_dataset(voc_sample)).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(damage)
+    conn.close()
+    with pytest.raises(NotAProjectError, match="damaged") as err:
+        Project.open(path)
+    assert str(path) in str(err.value)
+
+
 @pytest.mark.parametrize("keep", [0.5, 0.2, 0.05])
 def test_a_truncated_project_is_refused_with_its_name(voc_sample: Path, tmp_path: Path,
                                                       keep: float) -> None:

@@ -11,19 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from vocgui.core.project.image_columns import decode_static_columns
 from vocgui.core.project.labelling import label_tuples
 from vocgui.core.project.schema import REVIEW_STATUSES
 from vocgui.core.voc.dataset import Problem
 
-#: One scan of the images table, each column aggregated into a single string: building a
-#: Python tuple per row costs ~4x more (a million rows: ~7 s instead of ~1.5 s). Text
-#: columns are joined with NUL, which no path or stored note contains (notes are checked);
-#: ``ids`` carries the scan order, which is checked rather than trusted.
-_TEXT_COLUMNS = ("filename", "image_path", "annotation_path", "split", "note")
-_INT_COLUMNS = ("id", "root", "n_objects", "width", "height", "depth", "segmented", "review")
-_IMAGE_QUERY = "SELECT COUNT(*), " + ", ".join(
-    [f"group_concat({c})" for c in _INT_COLUMNS] +
-    [f"group_concat({c}, char(0))" for c in _TEXT_COLUMNS]) + " FROM images"
+#: The columns edits change, read with one scan of the images table, each aggregated into
+#: a single string (a Python tuple per row costs ~4x more). Notes are joined with NUL,
+#: which no stored note contains (notes are checked); ``id`` carries the scan order, which
+#: is checked rather than trusted. The other columns come from one blob (image_columns).
+_EDITED_QUERY = ("SELECT COUNT(*), group_concat(id), group_concat(review), "
+                 "group_concat(note, char(0)) FROM images")
 
 
 @dataclass
@@ -61,25 +59,29 @@ def read_label_matrix(conn: sqlite3.Connection, n_images: int,
 def read_images(conn: sqlite3.Connection, matrix: np.ndarray, classes: ClassTable,
                 problem_counts: dict[str, int]) -> pd.DataFrame:
     """The image table: the loader's columns plus review, note and n_problems."""
-    n, *values = conn.execute(_IMAGE_QUERY).fetchone()
-    ints = {c: _ints(v) for c, v in zip(_INT_COLUMNS, values, strict=False)}
-    texts = {c: ([] if v is None else v.split("\0"))
-             for c, v in zip(_TEXT_COLUMNS, values[len(_INT_COLUMNS):], strict=True)}
-    in_order = np.array_equal(ints["id"], np.arange(n))  # a rowid scan: always, in practice
-    order = np.arange(n) if in_order else np.argsort(ints["id"], kind="stable")
-    if not np.array_equal(ints["id"][order], np.arange(n)):
-        raise ValueError(f"image ids are not 0..{n - 1}")
+    n, ids, review, note = conn.execute(_EDITED_QUERY).fetchone()
+    (blob,) = conn.execute("SELECT data FROM image_columns").fetchone()
+    ints, texts = decode_static_columns(blob)  # in id order, as written
+    ids, review = _ints(ids), _ints(review)
+    notes = np.asarray([] if note is None else note.split("\0"), dtype=object)
+    if len(texts["filename"]) != n or len(notes) != n or len(review) != n:
+        raise ValueError("the stored image columns do not match the images table")
+    if not np.array_equal(ids, np.arange(n)):  # a rowid scan is in id order, in practice
+        order = np.argsort(ids, kind="stable")
+        if not np.array_equal(ids[order], np.arange(n)):
+            raise ValueError(f"image ids are not 0..{n - 1}")
+        review, notes = review[order], notes[order]
+    texts["note"], ints["review"] = notes, review
 
     def text(column: str, shared: bool = False) -> pd.Series:
         values = np.asarray(texts[column], dtype=object)
         if shared:  # one str object per distinct value (split, note): saves memory
             codes, uniques = pd.factorize(values)
             values = np.asarray(uniques, dtype=object)[codes]
-        return pd.Series(values if in_order else values[order], dtype=str)
+        return pd.Series(values, dtype=str)
 
     def number(column: str, dtype: type = np.int64) -> np.ndarray:
-        values = ints[column] if in_order else ints[column][order]
-        return values.astype(dtype)
+        return ints[column].astype(dtype)
 
     frame = pd.DataFrame({
         "filename": text("filename"),

@@ -43,6 +43,10 @@ CREATE TABLE images (
     review INTEGER NOT NULL DEFAULT 0,
     note TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE image_columns (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    data BLOB NOT NULL
+);
 CREATE TABLE classes (
     id INTEGER PRIMARY KEY,
     position INTEGER NOT NULL,
