@@ -18,12 +18,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from shared_data import TARBALL
 
 from vocgui.core.project import Project
 from vocgui.core.project.commands import AddLabel, SetLabels, UndoStack
 from vocgui.core.voc import load_voc
-
-TARBALL = Path(__file__).resolve().parents[2] / "shared" / "data" / "voc2012-annotations.tar.gz"
 
 
 def timed(func) -> float:

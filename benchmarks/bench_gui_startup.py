@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from vocgui.core.project import Project
+from shared_data import TARBALL
 
-TARBALL = Path(__file__).resolve().parents[2] / "shared" / "data" / "voc2012-annotations.tar.gz"
+from vocgui.core.project import Project
 
 
 def startup_seconds(project: Path, env: dict[str, str]) -> float:

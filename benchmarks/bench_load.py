@@ -39,9 +39,10 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from shared_data import SHARED  # noqa: E402
+
 from vocgui.core.voc import load_voc  # noqa: E402  (needs the repo on sys.path)
 
-SHARED = Path(os.environ.get("VOCGUI_SHARED", REPO.parent / "shared"))
 RUNS = 7
 COPIES = 10
 

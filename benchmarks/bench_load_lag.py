@@ -22,12 +22,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shared_data import TARBALL
 
 from vocgui.qt.app_state import AppState  # noqa: E402
 from vocgui.qt.main_window import MainWindow  # noqa: E402
 from vocgui.qt.settings import Settings  # noqa: E402
 
-TARBALL = Path(__file__).resolve().parents[2] / "shared" / "data" / "voc2012-annotations.tar.gz"
 TICK_MS = 5
 
 

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from shared_data import TARBALL
 
 from vocgui.core.project import Project
 from vocgui.core.voc import VocDataset, load_voc
-
-TARBALL = Path(__file__).resolve().parents[2] / "shared" / "data" / "voc2012-annotations.tar.gz"
 
 # Runs in a fresh process so its memory is the project's alone.
 _REOPEN = """

@@ -27,14 +27,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+from shared_data import TARBALL
 from sklearn.metrics import f1_score, multilabel_confusion_matrix  # noqa: E402
 
 from vocgui.core.evaluation.run_review import RunReview  # noqa: E402
 from vocgui.core.project import Project  # noqa: E402
 from vocgui.core.stats import multi_hot  # noqa: E402
 from vocgui.core.voc import VocDataset, load_voc  # noqa: E402
-
-TARBALL = Path(__file__).resolve().parents[2] / "shared" / "data" / "voc2012-annotations.tar.gz"
 
 
 def real_dataset(tmp: str) -> VocDataset:

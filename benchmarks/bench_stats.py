@@ -13,7 +13,6 @@ recompute.
 
 from __future__ import annotations
 
-import os
 import sys
 import tarfile
 import tempfile
@@ -27,10 +26,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from shared_data import TARBALL
+
 from vocgui.core.stats import compute_stats, multi_hot  # noqa: E402
 
-SHARED = Path(os.environ.get("VOCGUI_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-TARBALL = SHARED / "data" / "voc2012-annotations.tar.gz"
 # Images and objects per class in the 17,125 VOC2012 annotations (counted from the tarball).
 VOC_IMAGES = {"aeroplane": 716, "bicycle": 603, "bird": 811, "boat": 549, "bottle": 812,
               "bus": 467, "car": 1284, "cat": 1128, "chair": 1366, "cow": 340,
