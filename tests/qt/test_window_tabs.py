@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from main_window_helpers import open_window, private_settings, use_private_data_dir
 from PySide6.QtCore import QPoint, Qt
 
-from main_window_helpers import open_window, private_settings, use_private_data_dir
 from vocgui.qt.charts import DatasetChartsPanel
 
 
