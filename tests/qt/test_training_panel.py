@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from vocgui.core.project import Project
+from vocgui.core.project.runs import run_folder
 from vocgui.qt.app_state import AppState
 from vocgui.qt.training import TrainingPanel
 from vocgui.training.config import defaults_for
@@ -100,7 +101,7 @@ def test_stop_mid_run_then_a_full_run_is_recorded_with_predictions(qtbot, panel,
     assert len(predictions.rows) > 0
     assert predictions.scores.shape == (len(predictions.rows), len(predictions.classes))
     assert np.isfinite(predictions.scores).all()
-    assert Path(run["model_path"]).parent == Path(f"{project.path}.runs") / str(second)
+    assert Path(run["model_path"]).parent == run_folder(Path(project.path), second)
 
     # What the panel shows: full bar, both epochs in the curves, per-class rows, both runs.
     types = [e["type"] for e in seen]

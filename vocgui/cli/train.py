@@ -21,6 +21,7 @@ import platformdirs
 
 from vocgui.core.project import Project, ProjectError
 from vocgui.core.project.run_recorder import RunRecorder
+from vocgui.core.project.runs import run_folder
 from vocgui.training.config import (
     BACKBONES,
     IMBALANCE,
@@ -64,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project-file", metavar="F", help="project file to create for a "
                         "VOC folder (default: in the user data folder)")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: "
-                        "<project>-runs/run-<id> next to the project file)")
+                        "<project file>.runs/run-<id> beside the project file)")
 
 
 def default_project_file(voc_root: Path) -> Path:
@@ -143,7 +144,7 @@ def _config(args: argparse.Namespace):
 def _run_dir(project: Project, run_id: int, out: str | None) -> Path:
     if out:
         return Path(out)
-    return project.path.parent / f"{project.path.stem}-runs" / f"run-{run_id}"
+    return run_folder(project.path, run_id)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,12 @@ from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.store import now_utc
 
 RUN_STATUSES = ("running", "completed", "stopped", "failed")
+
+
+def run_folder(project_path: Path, run_id: int) -> Path:
+    """Where run ``run_id`` of the project at ``project_path`` keeps its files (the model,
+    history, predictions): ``<project file>.runs/run-<id>/`` beside the project file."""
+    return project_path.with_name(project_path.name + ".runs") / f"run-{run_id}"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from vocgui.core.project import Project
 from vocgui.core.project.run_recorder import RunRecorder
+from vocgui.core.project.runs import run_folder
 from vocgui.qt.training.reader import EventReader
 from vocgui.training import events as ev
 from vocgui.training.config import TrainConfig
@@ -29,11 +30,6 @@ SHUTDOWN_READER_WAIT_MS = 5000
 
 #: How much nicer (lower priority) than the GUI the training process runs (Linux: 0-19).
 CHILD_NICENESS = 10
-
-
-def runs_folder(project_path: Path) -> Path:
-    """Where the runs of the project at ``project_path`` keep their files."""
-    return project_path.with_name(project_path.name + ".runs")
 
 
 def _lower_priority(pid: int) -> None:
@@ -69,7 +65,7 @@ class TrainingSession(QObject):
         # Frozen first: the annotator keeps editing while the run trains on this copy.
         self._snapshot = project.snapshot()
         self.run_id = project.create_run(config.to_dict(), self._snapshot)
-        self.out_dir = runs_folder(Path(project.path)) / str(self.run_id)
+        self.out_dir = run_folder(Path(project.path), self.run_id)
         self._recorder = RunRecorder(project, self.run_id)
         self.process: TrainingProcess | None = None
         self._reader: EventReader | None = None
