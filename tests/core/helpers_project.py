@@ -22,6 +22,7 @@ def project_state(project) -> dict:
         "label_column": images["labels"].tolist(),
         "review": images["review"].tolist(),
         "note": images["note"].tolist(),
+        "object_names": project.objects["name"].tolist(),
     }
 
 

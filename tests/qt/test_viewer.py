@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from vocgui.core.project.commands import SetClassColor
+from vocgui.core.project.commands import RenameClass, SetClassColor
 from vocgui.qt.app_state import AppState
 from vocgui.qt.viewer import ImageViewer
 
@@ -75,6 +75,19 @@ def test_recolouring_a_class_recolours_its_boxes(qtbot, viewer) -> None:
     name = viewer.canvas.boxes()[0].name
     viewer.state.push(SetClassColor(viewer.state.project, name, "#123456"))
     assert {b.color.name() for b in viewer.canvas.boxes() if b.name == name} == {"#123456"}
+
+
+def test_renaming_a_class_renames_its_boxes_and_undo_brings_the_name_back(qtbot,
+                                                                         viewer) -> None:
+    _show(qtbot, viewer, 0)
+    name = viewer.canvas.boxes()[0].name
+    viewer.state.push(RenameClass(viewer.state.project, name, "renamed"))
+    names = {b.name for b in viewer.canvas.boxes()}
+    assert "renamed" in names and name not in names
+    assert all(b.color.name() == viewer.state.project.class_colors["renamed"]
+               for b in viewer.canvas.boxes() if b.name == "renamed")
+    viewer.state.undo_stack.undo()
+    assert name in {b.name for b in viewer.canvas.boxes()}
 
 
 def test_fit_zoom_and_one_to_one(qtbot, viewer) -> None:

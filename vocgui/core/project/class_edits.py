@@ -1,5 +1,10 @@
 """Edits of the class list (mixed into :class:`Project`): add, rename, merge, delete,
-reorder, recolour, and restore (what undo uses to bring back an exact earlier state)."""
+reorder, recolour, and restore (what undo uses to bring back an exact earlier state).
+
+The boxes in the objects table follow renames and merges, so the viewer and the object
+counts name them as the labels do; a deleted class's boxes keep the name the XML gave.
+Undo restores object names exactly from an :data:`ObjectNames` taken before the edit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ import numpy as np
 from vocgui.core.project.events import ChangeEvent
 from vocgui.core.project.labelling import check_class_name, check_color, check_rows, next_color
 from vocgui.core.project.reading import ClassTable
+
+#: (object rowids, their names): what undo needs to put object names back exactly.
+ObjectNames = tuple[list[int], list[str]]
 
 
 class ClassEditsMixin:
@@ -25,8 +33,9 @@ class ClassEditsMixin:
         self._apply_classes(names, {**self._classes.colors, name: color}, None, None,
                             "add_class", self._detail(name=name, color=color))
 
-    def rename_class(self, old: str, new: str) -> None:
-        """Rename a class; images carrying it keep the label under its new name."""
+    def rename_class(self, old: str, new: str, objects: ObjectNames | None = None) -> None:
+        """Rename a class; images carrying it keep the label under its new name, and its
+        boxes take the new name. ``objects`` (undo only) sets these object names instead."""
         column = self._class_column(old)
         check_class_name(new)
         if new in self._classes.names:
@@ -34,6 +43,7 @@ class ClassEditsMixin:
         with self._store.write("rename_class", self._detail(old=old, new=new)) as conn:
             conn.execute("UPDATE classes SET name = ? WHERE id = ?",
                          (new, self._classes.ids[column]))
+            self._write_object_names(conn, {old: new}, objects)
         self._classes.names[column] = new
         self._classes.colors = {new if k == old else k: v for k, v in self._classes.colors.items()}
         carriers = np.flatnonzero(self._labels[:, column])
@@ -60,7 +70,8 @@ class ClassEditsMixin:
         matrix[:, names.index(target)] = True
         self._apply_classes(names, colors, rows, matrix, "merge_classes",
                             self._detail(sources=sources, target=target, rows=rows.tolist()),
-                            also_involved=(*sources, target))
+                            also_involved=(*sources, target),
+                            object_renames={s: target for s in sources if s != target})
 
     def delete_class(self, name: str) -> None:
         """Delete a class; every image carrying it loses that label (others keep theirs)."""
@@ -86,10 +97,12 @@ class ClassEditsMixin:
                             self._detail(name=name, color=color), also_involved=(name,))
 
     def restore_classes(self, names: Sequence[str], colors: dict[str, str], rows=None,
-                        matrix: np.ndarray | None = None) -> None:
+                        matrix: np.ndarray | None = None,
+                        objects: ObjectNames | None = None) -> None:
         """Make the class list exactly ``names`` (with ``colors``), dropping classes not
         listed (and their labels) and creating missing ones; then set the labels of
-        ``rows`` to ``matrix`` (columns = ``names``). One transaction; used by undo."""
+        ``rows`` to ``matrix`` (columns = ``names``) and the names of ``objects``. One
+        transaction; used by undo."""
         names = [check_class_name(n) for n in names]
         if len(set(names)) != len(names):
             raise ValueError("class names must be unique")
@@ -101,7 +114,29 @@ class ClassEditsMixin:
                 raise ValueError(f"matrix shape {matrix.shape} does not match "
                                  f"({len(rows)} rows, {len(names)} classes)")
         self._apply_classes(names, colors, rows, matrix, "restore_classes",
-                            self._detail(names=names, rows=[] if rows is None else rows.tolist()))
+                            self._detail(names=names, rows=[] if rows is None else rows.tolist()),
+                            object_names=objects)
+
+    def object_names_of(self, names: Sequence[str]) -> ObjectNames:
+        """The objects now named one of ``names``: their rowids and names (for undo)."""
+        names = list(names)
+        marks = ",".join("?" * len(names))
+        found = self._store.conn.execute(
+            f"SELECT rowid, name FROM objects WHERE name IN ({marks}) ORDER BY rowid",
+            names).fetchall() if names else []
+        return [r for r, _ in found], [n for _, n in found]
+
+    def _write_object_names(self, conn, renames: dict[str, str],
+                            exact: ObjectNames | None) -> None:
+        """Inside a write: rename objects by ``renames``, or set ``exact`` names by rowid."""
+        if exact is not None:
+            changed = conn.executemany("UPDATE objects SET name = ? WHERE rowid = ?",
+                                       zip(exact[1], exact[0], strict=True)).rowcount
+        else:
+            changed = conn.executemany("UPDATE objects SET name = ? WHERE name = ?",
+                                       ((new, old) for old, new in renames.items())).rowcount
+        if changed:
+            self._objects = None  # re-read on next use; views compare the table's identity
 
     # --- the one writer behind every class-list edit but rename ---------------------------
     def _columns_as(self, names: Sequence[str]) -> np.ndarray:
@@ -114,7 +149,9 @@ class ClassEditsMixin:
 
     def _apply_classes(self, names: list[str], colors: dict[str, str], rows: np.ndarray | None,
                        matrix: np.ndarray | None, action: str, detail: dict,
-                       also_involved: Sequence[str] = ()) -> None:
+                       also_involved: Sequence[str] = (),
+                       object_renames: dict[str, str] | None = None,
+                       object_names: ObjectNames | None = None) -> None:
         old = self._classes
         removed = [n for n in old.names if n not in names]
         labels = self._columns_as(names)
@@ -150,6 +187,8 @@ class ClassEditsMixin:
                                      strict=True))
             conn.executemany("DELETE FROM labels WHERE image_id = ? AND class_id = ?", del_pairs)
             conn.executemany("INSERT INTO labels VALUES (?, ?)", add_pairs)
+            if object_renames or object_names is not None:
+                self._write_object_names(conn, object_renames or {}, object_names)
         self._classes = ClassTable(list(names), ids, {n: colors[n] for n in names})
         self._labels = labels
         changed = np.flatnonzero(changed_mask)

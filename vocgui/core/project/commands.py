@@ -156,9 +156,12 @@ class _ClassCommand(Command):
         columns = [p.classes.index(n) for n in self.involved if n in p.classes]
         self._rows = np.flatnonzero(p.labels[:, columns].any(axis=1))
         self._matrix = p.labels[self._rows].copy()
+        # Merges rename boxes too; remembering them by rowid makes undo exact.
+        self._objects = p.object_names_of(self.involved)
 
     def _revert(self) -> None:
-        self.project.restore_classes(self._classes, self._colors, self._rows, self._matrix)
+        self.project.restore_classes(self._classes, self._colors, self._rows, self._matrix,
+                                     self._objects)
 
 
 class AddClass(_ClassCommand):
@@ -178,13 +181,15 @@ class RenameClass(_ClassCommand):
         self.text = f"Rename class {old!r} to {new!r}"
 
     def _remember(self) -> None:
-        """Renaming keeps the class and its labels; undo simply renames back."""
+        """Renaming keeps the class and its labels; undo renames back and puts the boxes'
+        names back exactly (boxes of a deleted class may already carry the new name)."""
+        self._objects = self.project.object_names_of((self.old, self.new))
 
     def _apply(self) -> None:
         self.project.rename_class(self.old, self.new)
 
     def _revert(self) -> None:
-        self.project.rename_class(self.new, self.old)
+        self.project.rename_class(self.new, self.old, self._objects)
 
 
 class MergeClasses(_ClassCommand):
