@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from shared_data import TARBALL
+from shared_data import TARBALL, extract_voc2012
 
 from vocgui.core.project import Project
 from vocgui.core.project.commands import AddLabel, SetLabels, UndoStack
@@ -58,9 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        with tarfile.open(args.tarball) as tar:
-            tar.extractall(tmp, filter="data")
-        project = Project.create(tmp / "voc.vocgui", load_voc(tmp / "VOC2012"))
+        root = extract_voc2012(tmp, args.tarball)
+        project = Project.create(tmp / "voc.vocgui", load_voc(root))
         stack = UndoStack()
         print(f"project: {len(project.images)} images, {len(project.classes)} classes")
         full, full_p90 = single_edits(project, stack)

@@ -14,7 +14,6 @@ import argparse
 import os
 import statistics
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -23,9 +22,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from bench_project import TARBALL, synthetic_dataset  # noqa: E402
+from bench_project import synthetic_dataset  # noqa: E402
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+from shared_data import TARBALL, extract_voc2012  # noqa: E402
 
 from vocgui.core.project import Project  # noqa: E402
 from vocgui.qt.table.columns import Column  # noqa: E402
@@ -127,9 +127,7 @@ def main() -> None:
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        with tarfile.open(args.tarball) as tar:
-            tar.extractall(tmp, filter="data")
-        voc = Project.create_from_voc(tmp / "voc.vocgui", tmp / "VOC2012")
+        voc = Project.create_from_voc(tmp / "voc.vocgui", extract_voc2012(tmp, args.tarball))
         ours_17k = measure(app, voc, "2008_00", repeat=20)
         proxy_17k = proxy_baseline(app, voc, "2008_00", repeat=5)
         Project.create(tmp / "big.vocgui", synthetic_dataset(args.images)).close()

@@ -17,12 +17,11 @@ import re
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
-from shared_data import TARBALL
+from shared_data import TARBALL, extract_voc2012
 
 from vocgui.core.project import Project
 
@@ -52,10 +51,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        with tarfile.open(args.tarball) as tar:
-            tar.extractall(tmp, filter="data")
+        root = extract_voc2012(tmp, args.tarball)
         project_path = tmp / "voc2012.vocgui"
-        with Project.create_from_voc(project_path, tmp / "VOC2012") as project:
+        with Project.create_from_voc(project_path, root) as project:
             n_images = len(project.images)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VOCGUI_DATA_DIR=str(tmp / "data"))
         startup_seconds(project_path, env)  # warm the OS file cache once

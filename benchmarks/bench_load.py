@@ -26,7 +26,6 @@ import os
 import resource
 import statistics
 import sys
-import tarfile
 import tempfile
 import time
 import tracemalloc
@@ -39,7 +38,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from shared_data import SHARED  # noqa: E402
+from shared_data import SHARED, extract_voc2012  # noqa: E402
 
 from vocgui.core.voc import load_voc  # noqa: E402  (needs the repo on sys.path)
 
@@ -139,9 +138,7 @@ def main() -> None:
     tarball = SHARED / "data" / "voc2012-annotations.tar.gz"
     baseline = load_baseline(SHARED / "bench" / "seed_baseline.py")
     with tempfile.TemporaryDirectory(prefix="vocgui-bench-") as folder:
-        with tarfile.open(tarball) as tar:
-            tar.extractall(folder, filter="data")
-        root = Path(folder) / "VOC2012"
+        root = extract_voc2012(folder, tarball)
         annotations = str(root / "Annotations")
         n_files = len(os.listdir(annotations))
         rows = len(load_voc(root).images)  # also warms the file cache

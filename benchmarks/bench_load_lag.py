@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from shared_data import TARBALL
+from shared_data import TARBALL, extract_voc2012
 
 from vocgui.qt.app_state import AppState  # noqa: E402
 from vocgui.qt.main_window import MainWindow  # noqa: E402
@@ -68,8 +67,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         os.environ["VOCGUI_DATA_DIR"] = str(tmp / "data")
-        with tarfile.open(args.tarball) as tar:
-            tar.extractall(tmp, filter="data")
+        root = extract_voc2012(tmp, args.tarball)
         settings = Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
         window = MainWindow(AppState(), settings)
         window.show()
@@ -80,7 +78,7 @@ def main() -> None:
         window.open_failed.connect(lambda message: (print(message), loop.quit()))
         probe.start()
         start = time.perf_counter()
-        window.open_path(tmp / "VOC2012")
+        window.open_path(root)
         loop.exec()
         loading = probe.stop()
         seconds = time.perf_counter() - start

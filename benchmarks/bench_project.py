@@ -12,14 +12,13 @@ import json
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from shared_data import TARBALL
+from shared_data import TARBALL, extract_voc2012
 
 from vocgui.core.project import Project
 from vocgui.core.voc import VocDataset, load_voc
@@ -91,9 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        with tarfile.open(args.tarball) as tar:
-            tar.extractall(tmp, filter="data")
-        root = tmp / "VOC2012"
+        root = extract_voc2012(tmp, args.tarball)
         parse_s = best_of(3, lambda: load_voc(root))
         parse_1_s = best_of(3, lambda: load_voc(root, workers=1))
         Project.create(tmp / "voc.vocgui", load_voc(root)).close()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from shared_data import TARBALL
+from shared_data import TARBALL, extract_voc2012
 from sklearn.metrics import f1_score, multilabel_confusion_matrix  # noqa: E402
 
 from vocgui.core.evaluation.run_review import RunReview  # noqa: E402
@@ -40,9 +39,7 @@ def real_dataset(tmp: str) -> VocDataset:
     """The 17,125 VOC2012 annotations (no images), extracted into ``tmp``."""
     if not TARBALL.is_file():
         sys.exit(f"bench_review: the VOC2012 annotations are missing: {TARBALL}")
-    with tarfile.open(TARBALL) as tar:
-        tar.extractall(tmp, filter="data")
-    return load_voc(Path(tmp) / "VOC2012")
+    return load_voc(extract_voc2012(tmp))
 
 
 def synthetic_scores(y: np.ndarray, seed: int = 0) -> np.ndarray:

@@ -14,7 +14,6 @@ recompute.
 from __future__ import annotations
 
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter
@@ -26,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from shared_data import TARBALL
+from shared_data import TARBALL, extract_voc2012
 
 from vocgui.core.stats import compute_stats, multi_hot  # noqa: E402
 
@@ -64,9 +63,7 @@ def real_table(workdir: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]] | N
         return None
     if not TARBALL.is_file():
         return None
-    with tarfile.open(TARBALL) as tar:
-        tar.extractall(workdir, filter="data")
-    ds = load_voc(Path(workdir) / "VOC2012")
+    ds = load_voc(extract_voc2012(workdir))
     return ds.images, ds.objects, ds.classes
 
 
