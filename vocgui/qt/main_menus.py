@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from vocgui.qt.bulk_edit import bulk_label_edit
+from vocgui.qt.export_import import EXPORTS, ExportImport
 from vocgui.qt.settings import PROJECT_SUFFIX
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class MainMenus:
         self.classes_menu = bar.addMenu("&Classes")
         self.help_menu = bar.addMenu("&Help")
         self._project_actions: list[QAction] = []
+        self.exchange = ExportImport(self.state, window)
         self._build_file()
         self._build_edit()
         self._build_classes()
@@ -69,6 +71,15 @@ class MainMenus:
                      tip="Open the built-in demo dataset (made on first use)")
         self.recent_menu = m.addMenu("&Recent Projects")
         self.update_recent()
+        m.addSeparator()
+        export_menu = m.addMenu("&Export")
+        for kind, (text, _, _) in EXPORTS.items():
+            self._action(export_menu, text, lambda k=kind: self.exchange.ask_export(k),
+                         tip="Write the labels to a new file; the dataset is never modified",
+                         needs_project=True)
+        self._action(m, "&Import Labels from CSV…", self.exchange.ask_import,
+                     tip="Replace the labels of the images a CSV names (one undoable edit)",
+                     needs_project=True)
         m.addSeparator()
         self._action(m, "&Quit", self.window.close, QKeySequence.StandardKey.Quit,
                      "Close the window (every edit is already saved)")
