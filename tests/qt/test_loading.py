@@ -10,9 +10,9 @@ import pytest
 from main_window_helpers import LOAD_TIMEOUT_MS, use_private_data_dir
 
 from vocgui.core.project import Project
+from vocgui.core.project.location import demo_paths, project_path_for_folder
 from vocgui.qt import loading
 from vocgui.qt.loading import ProjectLoader, is_openable
-from vocgui.qt.settings import demo_paths, project_path_for_folder
 
 
 @pytest.fixture

@@ -22,10 +22,11 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from vocgui.core.project import Project
+from vocgui.core.project.location import project_path_for_folder
 from vocgui.qt.app_state import AppState
 from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.main_window import MainWindow
-from vocgui.qt.settings import Settings, project_path_for_folder
+from vocgui.qt.settings import Settings
 from vocgui.qt.table.columns import Column
 from vocgui.qt.table.filter import TableFilter
 

@@ -55,4 +55,4 @@ def test_failed_run_exits_non_zero_with_the_message(demo_root: Path, tmp_path: P
 
 def test_bad_path_is_a_clear_error(tmp_path: Path, capsys):
     assert main(["train", str(tmp_path / "nothing")]) == 2
-    assert "neither a project file nor a VOC folder" in capsys.readouterr().err
+    assert "no such project file or dataset folder" in capsys.readouterr().err

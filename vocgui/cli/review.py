@@ -1,5 +1,6 @@
 """``vocgui review PATH [--run ID] [--out DIR]``: write a run's post-mortem report.
 
+PATH is a project file or a VOC folder (the project the app and ``vocgui train`` use).
 Writes the confusion grid and precision-recall curves (PNG and PDF), the per-class
 table, the per-image predictions and the likely label errors (CSV), and prints the
 per-class table. Opens the project read-only, so it works while the app has it open.
@@ -15,12 +16,14 @@ import pandas as pd
 
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
-from vocgui.core.project import Project, ProjectError
+from vocgui.core.project import ProjectError
+from vocgui.core.project.location import open_project_for
 from vocgui.plots.review_report import FORMATS, write_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="the vocgui project file")
+    parser.add_argument("path", metavar="PATH",
+                        help="a vocgui project file, or a VOC folder (its project)")
     parser.add_argument("--run", type=int, metavar="ID",
                         help="run to review (default: the newest with validation predictions)")
     parser.add_argument("--out", metavar="DIR",
@@ -55,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         return _fail(f"--threshold must be between 0 and 1, got {args.threshold}")
     try:
-        project = Project.open(args.path, read_only=True)
-    except ProjectError as exc:
+        project = open_project_for(args.path, read_only=True)
+    except (ProjectError, OSError) as exc:
         return _fail(str(exc))
     with project:
         runs = reviewable_runs(project)

@@ -1,8 +1,8 @@
 """``vocgui train PATH``: train a model headless, with a progress bar, and record the run.
 
-PATH is a project file (.vocgui) or a VOC folder. A VOC folder gets a project file in
-the user's data folder (or at ``--project-file``), never inside the dataset; the same
-folder reuses that project on the next call. The run goes through the same child
+PATH is a project file (.vocgui) or a VOC folder. A VOC folder's project is the one the
+app opens for it (:mod:`vocgui.core.project.location`; or ``--project-file``), never
+inside the dataset, so the run shows in the app. The run goes through the same child
 process as the app's (:class:`vocgui.training.launcher.TrainingProcess`), so this module
 imports no TensorFlow. Exit code: 0 completed, 1 failed, 2 bad input, 130 stopped.
 """
@@ -10,16 +10,14 @@ imports no TensorFlow. Exit code: 0 completed, 1 failed, 2 bad input, 130 stoppe
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
 from pathlib import Path
 from typing import IO
 
-import platformdirs
-
 from vocgui.core.project import Project, ProjectError
+from vocgui.core.project.location import open_project_for
 from vocgui.core.project.run_recorder import RunRecorder
 from vocgui.core.project.runs import run_folder
 from vocgui.training.config import (
@@ -32,7 +30,6 @@ from vocgui.training.config import (
 )
 from vocgui.training.launcher import TrainingProcess
 
-PROJECT_SUFFIX = ".vocgui"
 _OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
               "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
               "fine_tune_blocks", "fine_tune_epochs", "mixed_precision")
@@ -62,33 +59,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mixed-precision", action="store_true", default=None)
     parser.add_argument("--json-log", metavar="FILE", help="also write every event as a "
                         "JSON line to FILE")
-    parser.add_argument("--project-file", metavar="F", help="project file to create for a "
-                        "VOC folder (default: in the user data folder)")
+    parser.add_argument("--project-file", metavar="F", help="project file to use for a "
+                        "VOC folder (default: the one the app opens, in the data folder)")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: "
                         "<project file>.runs/run-<id> beside the project file)")
 
 
-def default_project_file(voc_root: Path) -> Path:
-    """Where a VOC folder's project lives when none is named: the user data folder."""
-    root = voc_root.resolve()
-    digest = hashlib.sha1(str(root).encode("utf-8")).hexdigest()[:8]
-    return Path(platformdirs.user_data_dir("vocgui")) / "projects" / (
-        f"{root.name}-{digest}{PROJECT_SUFFIX}")
-
-
 def open_project(path: Path, project_file: str | None) -> Project:
-    """The project for PATH: opened if a project file, else found or created for the VOC
-    folder (the dataset itself is never written to)."""
-    if path.is_file():
-        return Project.open(path)
-    if not path.is_dir():
-        raise FileNotFoundError(f"{path} is neither a project file nor a VOC folder")
-    target = Path(project_file) if project_file else default_project_file(path)
-    if target.exists():
-        return Project.open(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    print(f"creating project {target} from {path}", file=sys.stderr)
-    return Project.create_from_voc(target, path)
+    """The project for PATH: a project file, or the VOC folder's project (found or made
+    where the app keeps it; the dataset itself is never written to)."""
+    return open_project_for(path, project_file=project_file, on_create=lambda target: print(
+        f"creating project {target} from {path}", file=sys.stderr))
 
 
 class ProgressPrinter:

@@ -17,8 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from vocgui.core.project import Project, ProjectError
+from vocgui.core.project.location import (
+    PROJECT_SUFFIX,
+    demo_paths,
+    open_project_for,
+)
 from vocgui.core.voc.dataset import LoadCancelled
-from vocgui.qt.settings import PROJECT_SUFFIX, demo_paths, project_path_for_folder
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +43,9 @@ def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bo
     if target is None:
         return _open_demo(progress, cancel)
     target = Path(target)
-    if target.is_dir():
-        project_path = project_path_for_folder(target)
-        if project_path.is_file():
-            progress(0, 0, f"Opening {project_path.name}")
-            return Project.open(project_path)
-        project_path.parent.mkdir(parents=True, exist_ok=True)
-        return Project.create_from_voc(
-            project_path, target, progress=lambda d, t: progress(d, t, "Reading annotations"),
-            cancel=cancel)
-    if not target.exists():
-        raise FileNotFoundError(f"{target}: no such file or folder")
     progress(0, 0, f"Opening {target.name}")
-    return Project.open(target)
+    return open_project_for(target, progress=lambda d, t: progress(d, t, "Reading annotations"),
+                            cancel=cancel)
 
 
 def _open_demo(progress: Progress, cancel: Callable[[], bool]) -> Project:

@@ -10,9 +10,9 @@ import numpy as np
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
+from vocgui.core.project.location import PROJECT_SUFFIX
 from vocgui.qt.bulk_edit import bulk_label_edit
 from vocgui.qt.export_import import EXPORTS, ExportImport
-from vocgui.qt.settings import PROJECT_SUFFIX
 
 if TYPE_CHECKING:
     from vocgui.qt.main_window import MainWindow

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.project import Project
+from vocgui.core.project.location import data_dir, demo_paths, project_path_for
 from vocgui.qt.app_state import AppState
 from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.lazy_tabs import add_lazy_tab
 from vocgui.qt.loading import ProjectLoader, is_openable
 from vocgui.qt.main_menus import MainMenus
 from vocgui.qt.problems_panel import ProblemsPanel
-from vocgui.qt.settings import Settings, data_dir, demo_paths, project_path_for_folder
+from vocgui.qt.settings import Settings
 from vocgui.qt.shortcuts import KeyboardEditor
 from vocgui.qt.table import ImageTablePanel
 from vocgui.qt.tags import TagEditor
@@ -225,9 +226,7 @@ class MainWindow(QMainWindow):
         open_path = Path(project.path).resolve()
         if target is None:
             return open_path == demo_paths()[1].resolve()
-        target = Path(target)
-        candidate = project_path_for_folder(target) if target.is_dir() else target
-        return candidate.resolve() == open_path
+        return project_path_for(target).resolve() == open_path
 
     def open_class_manager(self) -> None:
         if self.state.project is not None:

@@ -1,44 +1,22 @@
-"""Where the desktop app keeps its things: settings (recent projects, shortcuts) and the
-project files it makes for VOC folders and for the demo dataset.
+"""The desktop app's settings (recent projects, shortcuts).
 
-``VOCGUI_DATA_DIR`` (environment) moves all of it, settings included, into one folder:
-tests and benchmarks use it so they never touch the user's real settings.
+Where project files live is decided in :mod:`vocgui.core.project.location`, for the app
+and the CLI alike. ``VOCGUI_DATA_DIR`` (environment) moves the settings into that data
+folder too: tests and benchmarks use it so they never touch the user's real settings.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QSettings
 
-PROJECT_SUFFIX = ".vocgui"
+from vocgui.core.project.location import data_dir
+
 #: Default keys toggling the first ten classes (class 1 .. class 10).
 DEFAULT_CLASS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 _MAX_RECENT = 10
-
-
-def data_dir() -> Path:
-    """The app's data folder (demo dataset, project files of VOC folders)."""
-    override = os.environ.get("VOCGUI_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("vocgui"))
-
-
-def project_path_for_folder(folder: Path) -> Path:
-    """The project file for VOC folder ``folder``: in the data folder, never in the dataset.
-
-    Keyed by the folder's absolute path, so two folders with the same name do not clash.
-    """
-    folder = Path(folder).resolve()
-    key = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:12]
-    return data_dir() / "projects" / f"{folder.name}-{key}{PROJECT_SUFFIX}"
-
-
-def demo_paths() -> tuple[Path, Path]:
-    """(demo dataset folder, its project file), both in the data folder."""
-    return data_dir() / "demo", data_dir() / f"demo{PROJECT_SUFFIX}"
 
 
 class Settings:
