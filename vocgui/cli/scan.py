@@ -2,7 +2,7 @@
 
 Exit status: 0 when at least one image loaded (problems are reported, not fatal), 1 when
 nothing could be loaded (empty or missing folder, every file bad), 2 for a CSV that could
-not be written.
+not be written or would be written inside a dataset folder (vocgui never writes there).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from vocgui.core.project.errors import ExportError
+from vocgui.core.project.export import refuse_inside_roots
 from vocgui.core.stats import dataset_summary, multi_hot
 from vocgui.core.voc import VocDataset, load_voc, write_labels_csv
 
@@ -34,11 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="objects marked difficult do not make labels")
     parser.add_argument("--keep-repeats", action="store_true",
                         help="one label per object (repeats kept) instead of unique labels")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="follow links that point outside the dataset (reported "
+                             "either way; skipped without this)")
 
 
 def run(args: argparse.Namespace) -> int:
     dataset = load_voc(args.paths, images_dir=args.images, keep_repeats=args.keep_repeats,
-                       include_difficult=not args.no_difficult)
+                       include_difficult=not args.no_difficult,
+                       follow_links=args.follow_links)
     summary = scan_summary(dataset)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -50,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.csv:
         try:
-            write_labels_csv(args.csv, keras_frame(dataset))
+            target = refuse_inside_roots(dataset.roots, args.csv)
+        except ExportError as error:
+            print(f"vocgui scan: {error}", file=sys.stderr)
+            return 2
+        try:
+            write_labels_csv(target, keras_frame(dataset))
         except OSError as error:
             print(f"vocgui scan: cannot write {args.csv}: {error}", file=sys.stderr)
             return 2

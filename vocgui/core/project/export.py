@@ -26,8 +26,13 @@ VOC_SPLITS = ("train", "val", "trainval", "test")
 
 def check_outside_roots(project: Project, target: str | os.PathLike) -> Path:
     """``target`` resolved, refusing any place inside a dataset root (sources stay pristine)."""
+    return refuse_inside_roots(project.roots, target)
+
+
+def refuse_inside_roots(roots: list[str], target: str | os.PathLike) -> Path:
+    """``target`` resolved; :class:`ExportError` when it lies inside one of ``roots``."""
     resolved = Path(target).resolve()
-    for root in project.roots:
+    for root in roots:
         if resolved.is_relative_to(Path(root).resolve()):
             raise ExportError(f"{resolved} is inside the dataset folder {root}; vocgui never "
                               "writes into a dataset, choose a folder outside it")

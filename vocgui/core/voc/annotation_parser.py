@@ -16,7 +16,6 @@ image folder), so they are reported there, not here.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Callable
 from math import isfinite
@@ -24,6 +23,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from vocgui.core.voc.file_safety import FileTooLargeError, NotRegularFileError, read_regular
 from vocgui.core.voc.xml_safety import declares_doctype, forbidden_reason, hardened_parser
 
 # libxml2 error codes that mean "the bytes do not match the declared/assumed encoding".
@@ -34,6 +34,14 @@ _ENCODING_ERRORS = frozenset({
     etree.ErrorTypes.ERR_ENCODING_NAME,
 })
 _BOX_TAGS = ("xmin", "ymin", "xmax", "ymax")
+#: Largest width or height believed from a <size>: JPEG's own limit is 65,535, and
+#: anything bigger is a typo or an attack (1e20 once overflowed the table).
+MAX_IMAGE_SIDE = 100_000
+#: Largest channel count believed from a <size>.
+MAX_DEPTH = 64
+#: Longest <name>, <pose> or <filename> text kept: real class names are a few words, and
+#: a huge one would be copied into every table, chart and report.
+MAX_TEXT_LENGTH = 256
 
 
 class _FlagTexts(dict):
@@ -45,7 +53,6 @@ class _FlagTexts(dict):
 
 
 _FLAGS = _FlagTexts({"0": False, "1": True})
-_READ_SIZE = 1 << 16
 # Leading bytes that may precede the first "<" of an XML document: byte-order marks,
 # whitespace, and the zero bytes of UTF-16/32 text.
 _PROLOG_NOISE = b"\xef\xbb\xbf\xfe\xff \t\r\n\x00"
@@ -86,28 +93,17 @@ def _refused(kind: str, message: str) -> ParsedAnnotation:
     return ParsedAnnotation(False, None, 0, 0, 0, False, [], [(kind, message)])
 
 
-def read_file_bytes(path: str) -> bytes:
-    """The whole file; raw ``os`` calls because this runs for every one of many files."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        data = os.read(fd, _READ_SIZE)
-        if len(data) < _READ_SIZE:
-            return data
-        chunks = [data]
-        while chunk := os.read(fd, _READ_SIZE):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def parse_annotation_file(path: str,
                           parse: Callable[[bytes], ParsedAnnotation] | None = None
                           ) -> ParsedAnnotation:
     """Read and parse one annotation file (with ``parse``, default
-    :func:`parse_annotation`); unreadable files become a problem."""
+    :func:`parse_annotation`); unreadable, special and oversized files become a problem."""
     try:
-        data = read_file_bytes(path)
+        data = read_regular(path)
+    except NotRegularFileError as error:
+        return _refused("special_file", f"{error}; skipped (only regular files are read)")
+    except FileTooLargeError as error:
+        return _refused("too_large", f"{error} for an annotation file; skipped")
     except OSError as error:
         return _refused("unreadable", f"cannot be read: {error.strerror or error}")
     return (parse or parse_annotation)(data)
@@ -205,9 +201,17 @@ def _parse_object(element: etree._Element, number: int,
 def annotation_record(filename: str | None, width: str | None, height: str | None,
                       depth: str | None, segmented: str | None, objects: list[ObjectTuple],
                       problems: list[tuple[str, str]]) -> ParsedAnnotation:
-    """The result for a file from the texts of its elements (None: element absent/empty)."""
-    return ParsedAnnotation(True, _file_name(filename), _to_int(width), _to_int(height),
-                            _to_int(depth), _FLAGS[segmented], objects, problems)
+    """The result for a file from the texts of its elements (None: element absent/empty).
+
+    Sizes that are not whole numbers from 1 to their bound (:data:`MAX_IMAGE_SIDE`,
+    :data:`MAX_DEPTH`) become ``bad_size`` problems and read as 0 (unknown), so the
+    loader takes them from the image header as it does for a missing ``<size>``.
+    """
+    return ParsedAnnotation(True, _file_name(filename, problems),
+                            _size(width, "width", MAX_IMAGE_SIDE, problems),
+                            _size(height, "height", MAX_IMAGE_SIDE, problems),
+                            _size(depth, "depth", MAX_DEPTH, problems),
+                            _FLAGS[segmented], objects, problems)
 
 
 def object_record(number: int, name: str | None, xmin: str | None, ymin: str | None,
@@ -220,6 +224,16 @@ def object_record(number: int, name: str | None, xmin: str | None, ymin: str | N
     if not name:
         problems.append(("bad_object", f"object {number} has no <name>; left out"))
         return None
+    if len(name) > MAX_TEXT_LENGTH:
+        problems.append(("long_text", f"object {number} has a <name> of {len(name):,} "
+                                      f"characters (at most {MAX_TEXT_LENGTH}); left out"))
+        return None
+    pose = (pose or "").strip()
+    if len(pose) > MAX_TEXT_LENGTH:
+        problems.append(("long_text", f"object {number} ({name}) has a <pose> of "
+                                      f"{len(pose):,} characters (at most "
+                                      f"{MAX_TEXT_LENGTH}); pose left out"))
+        pose = ""
     try:
         box = (float(xmin), float(ymin), float(xmax), float(ymax))  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -231,7 +245,7 @@ def object_record(number: int, name: str | None, xmin: str | None, ymin: str | N
                                        "its label is kept, its box is unknown"))
         box = _NO_BOX
     return (name, box[0], box[1], box[2], box[3], _FLAGS[difficult], _FLAGS[truncated],
-            _FLAGS[occluded], (pose or "").strip())
+            _FLAGS[occluded], pose)
 
 
 def _box_error(has_box: bool, texts: tuple[str | None, ...]) -> str:
@@ -250,21 +264,35 @@ def _box_error(has_box: bool, texts: tuple[str | None, ...]) -> str:
     return f"has an inverted <bndbox> ({xmin:g},{ymin:g})-({xmax:g},{ymax:g})"
 
 
-def _file_name(text: str | None) -> str | None:
+def _file_name(text: str | None, problems: list[tuple[str, str]]) -> str | None:
     name = (text or "").strip()
+    if len(name) > MAX_TEXT_LENGTH:
+        problems.append(("long_text", f"<filename> is {len(name):,} characters long (at "
+                                      f"most {MAX_TEXT_LENGTH}); ignored"))
+        return None
     # Some tools write a path; only the last component names the image.
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     return name or None
 
 
-def _to_int(text: str | None) -> int:
+def _size(text: str | None, tag: str, bound: int, problems: list[tuple[str, str]]) -> int:
+    """``text`` as a whole number from 1 to ``bound``; 0 when absent, zero or invalid
+    (invalid values are reported as ``bad_size``)."""
     if not text:
         return 0
     try:
-        return max(int(text), 0)
+        value: float = int(text)
     except ValueError:
         try:
             value = float(text)
         except ValueError:
-            return 0
-        return int(value) if isfinite(value) and value > 0 else 0
+            value = math.nan
+    if value == 0:
+        return 0
+    if not 1 <= value <= bound:  # NaN fails too
+        shown = text.strip()
+        shown = shown if len(shown) <= 40 else f"{shown[:40]}..."
+        problems.append(("bad_size", f"<{tag}> is '{shown}', not a whole number from 1 to "
+                                     f"{bound:,}; the size is taken as unknown"))
+        return 0
+    return int(value)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vocgui.core.voc.dataset import Problem
+from vocgui.core.voc.file_safety import kind_of_file
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff",
                               ".webp"})
@@ -61,25 +62,29 @@ def resolve_source(source: str | os.PathLike[str],
     return VocSource(root, annotations, images, image_sets)
 
 
-def list_annotation_files(source: VocSource) -> tuple[list[str], list[Problem]]:
+def list_annotation_files(source: VocSource, follow_links: bool = False
+                          ) -> tuple[list[str], list[Problem]]:
     """Sorted ``.xml`` file names in the annotations folder, and problems found listing.
 
     Other files become ``not_xml`` problems (image files are expected there when the
     images live in the same folder); sub-folders are ignored. A missing or empty folder
-    is an ``empty_dataset`` problem. Names are not checked to be regular files: a
-    folder, broken link or unreadable entry named ``*.xml`` is reported when read.
+    is an ``empty_dataset`` problem. Links that point outside the dataset are
+    ``outside_link`` problems and left out unless ``follow_links``. Names are not checked
+    to be regular files here (that costs a ``stat`` per file): a folder, FIFO, device,
+    broken link or unreadable entry named ``*.xml`` is reported when read.
     """
     folder = source.annotations_dir
     try:
-        names = os.listdir(folder)
+        entries = list(os.scandir(folder))
     except OSError as error:
         return [], [Problem(str(folder), "empty_dataset",
                             f"annotations folder cannot be listed: {error.strerror or error}")]
+    problems, entries = _refuse_outside_links(source, entries, follow_links)
+    names = [entry.name for entry in entries]
     # A plain suffix test: this runs for every file of large folders.
     xml_names = sorted(name for name in names if name[-4:].lower() == ".xml")
     others = sorted(name for name in names if name[-4:].lower() != ".xml")
     skip_images = source.images_dir == folder
-    problems = []
     for name in others:
         is_image = os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
         if (skip_images and is_image) or os.path.isdir(folder / name):
@@ -92,11 +97,66 @@ def list_annotation_files(source: VocSource) -> tuple[list[str], list[Problem]]:
     return xml_names, problems
 
 
-def list_image_files(folder: Path) -> list[str] | None:
-    """Names of the image files in ``folder``, or None when it cannot be listed."""
+def list_image_files(source: VocSource, follow_links: bool = False
+                     ) -> tuple[list[str] | None, list[Problem]]:
+    """Names of the image files in the images folder (None when it cannot be listed),
+    and the problems found: image-named entries that are not regular files
+    (``special_file``: a FIFO would hang whoever opens it) and links pointing outside
+    the dataset (``outside_link``, left out unless ``follow_links``)."""
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(source.images_dir))
     except OSError:
-        return None
-    return sorted(entry.name for entry in entries
-                  if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS)
+        return None, []
+    entries = [entry for entry in entries
+               if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS]
+    problems, entries = _refuse_outside_links(source, entries, follow_links)
+    names = []
+    for entry in entries:
+        try:
+            # d_type answers this without a stat for everything but links.
+            regular = entry.is_file()
+            mode = 0 if regular else entry.stat().st_mode
+        except OSError:
+            regular = True  # unreadable entries are reported by whoever opens them
+        if regular:
+            names.append(entry.name)
+        else:
+            problems.append(Problem(entry.path, "special_file",
+                                    f"is {kind_of_file(mode)}, not a regular file; "
+                                    "skipped", entry.name))
+    return sorted(names), problems
+
+
+def _refuse_outside_links(source: VocSource, entries: list[os.DirEntry[str]],
+                          follow_links: bool
+                          ) -> tuple[list[Problem], list[os.DirEntry[str]]]:
+    """Problems for links among ``entries`` pointing outside the dataset, and the
+    entries to keep (those links are dropped unless ``follow_links``).
+
+    Inside means under the real path of the root, the annotations folder or the images
+    folder (either may itself be a link to elsewhere). Dangling links are kept: reading
+    them reports them.
+    """
+    links = [entry for entry in entries if entry.is_symlink()]
+    if not links:
+        return [], entries
+    inside = {os.path.realpath(folder) for folder in
+              (source.root, source.annotations_dir, source.images_dir)}
+    problems: list[Problem] = []
+    refused: set[str] = set()
+    for entry in links:
+        target = os.path.realpath(entry.path)
+        if not os.path.exists(target) or any(
+                os.path.commonpath([target, folder]) == folder for folder in inside):
+            continue
+        image = entry.name if entry.name[-4:].lower() != ".xml" else None
+        if follow_links:
+            problems.append(Problem(entry.path, "outside_link",
+                                    f"is a link to {target}, outside the dataset; followed "
+                                    "as allowed", image))
+        else:
+            refused.add(entry.name)
+            problems.append(Problem(entry.path, "outside_link",
+                                    f"is a link to {target}, outside the dataset; skipped "
+                                    "(allow links with --follow-links)", image))
+    return problems, [entry for entry in entries if entry.name not in refused]

@@ -4,25 +4,45 @@ from __future__ import annotations
 
 from PIL import Image, UnidentifiedImageError
 
+from vocgui.core.voc.file_safety import NotRegularFileError, open_regular
+
 #: Channels per Pillow mode; modes not listed count their bands.
 _MODE_DEPTH = {"1": 1, "L": 1, "P": 3, "RGB": 3, "RGBA": 4, "CMYK": 4, "YCbCr": 3,
                "LA": 2, "I": 1, "F": 1, "I;16": 1}
 
 
 class ImageHeaderError(Exception):
-    """The file is missing, unreadable or not an image Pillow recognises."""
+    """The file is missing, unreadable, not an image Pillow recognises, or too large.
+
+    ``kind`` is the problem kind to report: ``bad_image``, ``special_file`` (a FIFO or
+    device) or ``oversized_image`` (more pixels than can be decoded safely).
+    """
+
+    def __init__(self, message: str, kind: str = "bad_image") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def read_image_size(path: str) -> tuple[int, int, int]:
     """``(width, height, depth)`` read from the header only (``Image.open`` is lazy)."""
     try:
-        with Image.open(path) as image:
+        with open_regular(path) as file, Image.open(file) as image:
             width, height = image.size
             depth = _MODE_DEPTH.get(image.mode, len(image.getbands()))
     except FileNotFoundError as error:
         raise ImageHeaderError("image file not found") from error
+    except NotRegularFileError as error:
+        raise ImageHeaderError(f"{error}; not read", "special_file") from error
+    except Image.DecompressionBombError as error:
+        raise ImageHeaderError(oversized_message(error), "oversized_image") from error
     except UnidentifiedImageError as error:
         raise ImageHeaderError("not an image Pillow can read") from error
     except OSError as error:
         raise ImageHeaderError(f"cannot read image header: {error}") from error
     return width, height, depth
+
+
+def oversized_message(error: Image.DecompressionBombError) -> str:
+    """What to tell the user about an image Pillow refuses as a decompression bomb."""
+    return (f"is too large to decode safely ({error}); its pixels are never decoded, "
+            "so it cannot be shown or trained on")

@@ -9,12 +9,22 @@ a worker costs a fresh interpreter, so processes are used only for much larger i
 
 Progress is reported and cancellation polled on the calling thread, between chunks and
 at least every :data:`POLL_SECONDS` while chunks are running.
+
+Workers die with the process that started them: when it is killed (SIGKILL gives it no
+chance to stop its pool), the kernel kills them too on Linux (``PR_SET_PDEATHSIG``),
+and elsewhere each worker notices within :data:`PARENT_POLL_SECONDS` that its parent is
+gone and exits.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -26,6 +36,8 @@ ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]
 
 POLL_SECONDS = 0.05
+PARENT_POLL_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # Below this many items per extra worker, starting processes costs more than it saves.
 _MIN_ITEMS_PER_WORKER = {"fork": 1500, "spawn": 15000}
 _CHUNKS_PER_WORKER = 8
@@ -73,7 +85,8 @@ def run_chunks(function: Callable[..., T], chunks: list[list[Any]], args: tuple[
         return results
     context = multiprocessing.get_context(start_method())
     results_by_index: dict[int, T] = {}
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures: dict[Future[T], int] = {
             pool.submit(function, chunk, *args): index for index, chunk in enumerate(chunks)}
         pending = set(futures)
@@ -91,6 +104,25 @@ def run_chunks(function: Callable[..., T], chunks: list[list[Any]], args: tuple[
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return [results_by_index[index] for index in range(len(chunks))]
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this (worker) process exit when ``parent_pid``, its parent, dies."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True,
+                         name="vocgui-parent-watch").start()
+    # The parent may have died before the line above took effect.
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 class _Tracker:

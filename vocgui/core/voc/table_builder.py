@@ -21,7 +21,7 @@ image headers and splits are attached. Rules:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -47,6 +47,9 @@ class SourceFiles:
     xml_names: list[str]
     image_names: list[str] | None
     splits: dict[str, str]
+    #: Image-named entries left out of ``image_names`` (FIFOs, devices, links outside
+    #: the dataset), name -> the kind of their problem.
+    refused_images: dict[str, str] = field(default_factory=dict)
 
 
 class _ImageLookup:
@@ -153,6 +156,14 @@ class _Builder:
                 self.problems.append(Problem(xml_path, kind, message))
             return
         image = lookup.find(filename, xml_stem) if lookup is not None else None
+        refused = files.refused_images.get(filename or f"{xml_stem}.jpg") if image is None \
+            else None
+        if refused is not None:
+            self.file_rows.append(-1)
+            self.problems.append(Problem(xml_path, refused,
+                                         f"names image '{filename}', which is refused (see "
+                                         "its own problem); skipped", filename))
+            return
         if filename is None:
             filename = image or f"{xml_stem}.jpg"
             self.problems.append(Problem(xml_path, "missing_filename",
@@ -244,21 +255,20 @@ class _Builder:
             filename = images.at[row, "filename"]
             if image_path is None:
                 self.problems.append(Problem(xml_path, "missing_size",
-                                             "<size> is missing or zero and the image is "
-                                             "missing too: size unknown", filename))
+                                             "<size> is missing, zero or invalid and the "
+                                             "image is missing too: size unknown", filename))
                 continue
             try:
                 width, height, depth = read_image_size(image_path)
             except ImageHeaderError as error:
-                self.problems.append(Problem(xml_path, "missing_size",
-                                             "<size> is missing or zero; size unknown",
-                                             filename))
-                self.problems.append(Problem(image_path, "bad_image", str(error), filename))
+                self.problems.append(Problem(xml_path, "missing_size", "<size> is missing, "
+                                             "zero or invalid; size unknown", filename))
+                self.problems.append(Problem(image_path, error.kind, str(error), filename))
                 continue
             images.loc[row, ["width", "height", "depth"]] = (width, height, depth)
             self.problems.append(Problem(xml_path, "missing_size",
-                                         f"<size> is missing or zero; read {width}x{height}x"
-                                         f"{depth} from the image header", filename))
+                                         f"<size> is missing, zero or invalid; read {width}x"
+                                         f"{height}x{depth} from the image header", filename))
 
     def _object_table(self) -> tuple[pd.DataFrame, list[str]]:
         """The object table and the sorted class names found in it."""
