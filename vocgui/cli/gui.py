@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, metavar="PATH",
                         help="a VOC folder or a .vocgui project file (default: the last "
                              "project, or the demo dataset on first run)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open without the editing lock and refuse every edit (works "
+                             "while another vocgui process edits the project)")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
                         help="render the window to a PNG once loaded, then exit (headless)")
     parser.add_argument("--size", type=_size, metavar="WxH",
@@ -52,4 +55,5 @@ def run(args: argparse.Namespace) -> int:
     size = QSize(*args.size) if args.size else None
     return run_app(args.path, screenshot=args.screenshot, size=size,
                    screenshot_delay_s=args.screenshot_delay,
-                   benchmark_startup=args.benchmark_startup, tab=args.tab)
+                   benchmark_startup=args.benchmark_startup, tab=args.tab,
+                   read_only=args.read_only)

@@ -51,7 +51,8 @@ def startup_target(path: Path | None, settings: Settings) -> Path | None:
 
 def run_app(path: Path | None = None, *, screenshot: Path | None = None,
             size: QSize | None = None, screenshot_delay_s: float = 1.0,
-            benchmark_startup: bool = False, tab: str | None = None) -> int:
+            benchmark_startup: bool = False, tab: str | None = None,
+            read_only: bool = False) -> int:
     """Run the app until the window closes (or, headless, until the screenshot is saved or
     the startup time reported); returns the process exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -96,7 +97,7 @@ def run_app(path: Path | None = None, *, screenshot: Path | None = None,
     if headless:
         window.open_failed.connect(fail)
     window.show()
-    window.open_path(startup_target(path, settings))
+    window.open_path(startup_target(path, settings), read_only=read_only)
     code = app.exec()
     window.close()
     return 1 if failed else code

@@ -53,6 +53,8 @@ class AppState(QObject):
     selection_requested = Signal(object)
     #: The current image changed (argument: row id, -1 for none).
     current_row_changed = Signal(int)
+    #: An edit was refused before it ran, e.g. on a read-only project (argument: message).
+    edit_refused = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -85,8 +87,14 @@ class AppState(QObject):
         """Run a core edit command and put it on the undo stack.
 
         The command runs first, so one that fails (it raises, and the project's
-        transaction left nothing changed) never lands on the stack.
+        transaction left nothing changed) never lands on the stack. On a project opened
+        read-only nothing runs: ``edit_refused`` says why.
         """
+        if self.project is not None and self.project.read_only:
+            self.edit_refused.emit(
+                f"{self.project.path.name} is open read-only: '{command.text}' was not "
+                "made. Open it again without read-only to edit.")
+            return
         command.redo()
         self.undo_stack.push(_QtCommand(command))
 

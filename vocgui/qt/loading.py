@@ -35,17 +35,19 @@ _PROGRESS_INTERVAL_S = 0.05
 Progress = Callable[[int, int, str], None]
 
 
-def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bool]) -> Project:
+def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bool],
+                read_only: bool = False) -> Project:
     """Open ``target``: a project file, a VOC folder (its project file in the data folder is
     created on first use, or reopened) or, for None, the demo dataset (generated on first
     use). ``progress(done, total, what)``; raises LoadCancelled when ``cancel()`` says so.
+    ``read_only`` opens without the editing lock and writes nothing, not even a new project.
     """
-    if target is None:
+    if target is None and not read_only:
         return _open_demo(progress, cancel)
-    target = Path(target)
+    target = demo_paths()[1] if target is None else Path(target)
     progress(0, 0, f"Opening {target.name}")
-    return open_project_for(target, progress=lambda d, t: progress(d, t, "Reading annotations"),
-                            cancel=cancel)
+    return open_project_for(target, read_only=read_only, cancel=cancel,
+                            progress=lambda d, t: progress(d, t, "Reading annotations"))
 
 
 def _open_demo(progress: Progress, cancel: Callable[[], bool]) -> Project:
@@ -103,14 +105,19 @@ class ProjectLoader(QThread):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.target: Path | None = None
+        self.read_only = False
+        #: Why the last load failed (None if it did not), for a caller offering a way out.
+        self.error: BaseException | None = None
         self._cancel = threading.Event()
         self._last_progress = 0.0
 
-    def start_loading(self, target: Path | None) -> bool:
+    def start_loading(self, target: Path | None, read_only: bool = False) -> bool:
         """Open ``target`` (see ``open_target``) in the background."""
         if self.isRunning():
             return False
         self.target = target
+        self.read_only = read_only
+        self.error = None
         self._cancel.clear()
         self.start()
         return True
@@ -122,13 +129,15 @@ class ProjectLoader(QThread):
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            project = open_target(self.target, self._report, self._cancel.is_set)
+            project = open_target(self.target, self._report, self._cancel.is_set,
+                                  self.read_only)
         except LoadCancelled:
             log.info("loading %s cancelled", self.target)
             self.cancelled.emit()
             return
         except Exception as exc:  # shown to the user, never a crash
             log.exception("could not open %s", self.target)
+            self.error = exc
             self.failed.emit(describe_failure(self.target, exc))
             return
         if self._cancel.is_set():

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
-from vocgui.core.project.location import PROJECT_SUFFIX
+from vocgui.core.project.location import PROJECT_SUFFIX, data_dir
 from vocgui.qt.bulk_edit import bulk_label_edit
 from vocgui.qt.export_import import EXPORTS, ExportImport
 
@@ -67,6 +67,8 @@ class MainMenus:
                      "Open a PASCAL VOC folder (Annotations/, JPEGImages/)")
         self._action(m, "Open &Project…", self._open_project, "Ctrl+Shift+O",
                      f"Open a vocgui project file ({PROJECT_SUFFIX})")
+        self._action(m, "Open &Read-Only…", self._open_read_only,
+                     tip="Look at a project (one open elsewhere too) without changing it")
         self._action(m, "Open &Demo Dataset", lambda: self.window.open_path(None),
                      tip="Open the built-in demo dataset (made on first use)")
         self.recent_menu = m.addMenu("&Recent Projects")
@@ -94,6 +96,14 @@ class MainMenus:
                                               f"vocgui projects (*{PROJECT_SUFFIX})")
         if path:
             self.window.open_path(Path(path))
+
+    def _open_read_only(self) -> None:
+        # Folders' projects live in the data folder: start there.
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open a vocgui project read-only", str(data_dir() / "projects"),
+            f"vocgui projects (*{PROJECT_SUFFIX})")
+        if path:
+            self.window.open_path(Path(path), read_only=True)
 
     def update_recent(self) -> None:
         self.recent_menu.clear()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.project import Project
+from vocgui.core.project import Project, ProjectLockedError
 from vocgui.core.project.location import data_dir, demo_paths, project_path_for
 from vocgui.qt.app_state import AppState
 from vocgui.qt.classes import ClassManagerDialog
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.loader.finished.connect(self._load_finished)
         state.project_changed.connect(self._project_changed)
         state.data_changed.connect(self._data_changed)
+        state.edit_refused.connect(self._edit_refused)
         self._project_changed(state.project)
         self.resize(self._default_size())
 
@@ -177,8 +178,9 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(titles.index(title.lower()))
         return True
 
-    def open_path(self, target: Path | None) -> bool:
-        """Open a VOC folder or a project file (None: the demo dataset) in the background."""
+    def open_path(self, target: Path | None, read_only: bool = False) -> bool:
+        """Open a VOC folder or a project file (None: the demo dataset) in the background;
+        ``read_only`` takes no lock and refuses every edit (see ``AppState.push``)."""
         if self.loader.isRunning():
             self.statusBar().showMessage("Still opening the previous project…", 4000)
             return False
@@ -192,7 +194,7 @@ class MainWindow(QMainWindow):
         self.progress_bar.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        return self.loader.start_loading(target)
+        return self.loader.start_loading(target, read_only)
 
     # The big views are imported when first shown: matplotlib's Qt canvas and
     # scikit-learn would add about a second to every start-up.
@@ -239,13 +241,11 @@ class MainWindow(QMainWindow):
         self.progress_bar = QProgressBar(maximumWidth=220, textVisible=True)
         self.cancel_button = QPushButton("Cancel", toolTip="Stop opening; nothing is changed")
         self.cancel_button.clicked.connect(self._cancel_clicked)
-        saved = QLabel("Edits are saved as you make them")
-        saved.setToolTip("Every edit is written to the project file at once; "
-                         "Ctrl+Z undoes it.")
+        self.saved_label = QLabel()
         bar.addWidget(self.status_label, 1)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.cancel_button)
-        bar.addPermanentWidget(saved)
+        bar.addPermanentWidget(self.saved_label)
         self.progress_bar.hide()
         self.cancel_button.hide()
 
@@ -273,6 +273,10 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Critical, "Could not open", message,
                           QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if isinstance(self.loader.error, ProjectLockedError):
+            target = self.loader.target
+            button = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
+            button.clicked.connect(lambda: self.open_path(target, read_only=True))
         box.open()  # not exec(): the window keeps running (and headless runs never hang)
         self.open_failed.emit(message)
 
@@ -289,18 +293,30 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("vocgui")
             self.status_label.setText("No project open: File > Open Folder, or drop a folder here")
         else:
-            self.setWindowTitle(f"{project_title(project)} — vocgui")
+            read_only = " (read-only)" if project.read_only else ""
+            self.setWindowTitle(f"{project_title(project)}{read_only} — vocgui")
             self.setWindowFilePath(str(project.path))
             n_problems = len(project.problems)
             # The Problems panel takes room only when there is something in it (View menu
             # shows it either way).
             self.problems_dock.setVisible(n_problems > 0)
             self.status_label.setText(
-                f"{project_title(project)}: {len(project.images):,} images, "
+                f"{project_title(project)}{read_only}: {len(project.images):,} images, "
                 f"{len(project.classes)} classes, {n_problems:,} problem(s)")
             self.status_label.setToolTip(f"Project file: {project.path}")
+        if project is not None and project.read_only:
+            self.saved_label.setText("Read-only: edits are refused")
+            self.saved_label.setToolTip("Opened read-only (another process may be editing "
+                                        "it); open it again normally to edit.")
+        else:
+            self.saved_label.setText("Edits are saved as you make them")
+            self.saved_label.setToolTip("Every edit is written to the project file at once; "
+                                        "Ctrl+Z undoes it.")
         self.menus.update_classes()
         self.menus.update_enabled()
+
+    def _edit_refused(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
 
     def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
         if kind == "classes":  # Edit > Toggle Class names the first ten classes

@@ -88,7 +88,8 @@ def acquire_lock(path: Path) -> int:
         where = ("this process" if holder == str(os.getpid())
                  else f"another vocgui process (pid {holder})")
         raise ProjectLockedError(
-            f"{path} is open in {where}; close it there, or open it read-only") from None
+            f"{path} is open in {where}; close it there, or open it read-only "
+            "(File > Open Read-Only, or vocgui --read-only PATH)") from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
     return fd
