@@ -96,7 +96,7 @@ def test_import_matches_paths_names_and_stems_and_undoes_at_once(
     plan = plan_label_import(project, csv)
     assert plan.rows.tolist() == [0, 1, 2, 3]
     assert plan.unmatched == [(5, "2099_999999.jpg")] and plan.new_classes == ["new class"]
-    assert "1 lines matched no image: line 5: 2099_999999.jpg" in plan.report()
+    assert "1 line matched no image: line 5: 2099_999999.jpg" in plan.report()
     stack = UndoStack()
     stack.push(plan.command(project))
     assert [project.labels_of(r) for r in range(4)] == [

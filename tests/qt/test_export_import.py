@@ -62,7 +62,7 @@ def test_an_import_shows_its_report_applies_once_and_undoes(qtbot, window,
     csv.write_text("filename,labels\n2007_000027.jpg,\"['dog', 'cat']\"\nnot_here.jpg,cat\n")
     seen = answer_dialogs(press(YES))
     assert window.menus.exchange.import_labels(csv)
-    assert "1 images matched" in seen[0] and "not_here.jpg" in seen[0]
+    assert "1 image matched" in seen[0] and "not_here.jpg" in seen[0]
     row = project.images["filename"].tolist().index("2007_000027.jpg")
     assert project.labels_of(row) == ("cat", "dog")
     assert window.state.undo_stack.count() == 1

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from main_window_helpers import open_window, private_settings, use_private_data_dir
+from main_window_helpers import (
+    answer_dialogs,
+    choose,
+    open_window,
+    press,
+    private_settings,
+    use_private_data_dir,
+)
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from vocgui.qt.main_window import MainWindow
 from vocgui.qt.settings import Settings
@@ -103,3 +111,28 @@ def test_class_keys_are_customisable(qtbot, voc_sample, tmp_path, monkeypatch) -
     with pytest.raises(ValueError, match="distinct"):
         settings.set_class_keys(["Q"] * 10)
     window.close()
+
+
+def test_class_keys_refuse_keys_that_other_shortcuts_use(qtbot, window: MainWindow) -> None:
+    """Edit > Class Keys refuses F (Flag), Space, F1 (Help) and modified keys; F keeps
+    flagging afterwards."""
+    menus, settings = window.menus, window.settings
+    before = settings.class_keys()
+    for keys, why in ((["F", "2", "3", "4", "5", "6", "7", "8", "9", "0"], "Flag"),
+                      (["1", "2", "3", "4", "5", "6", "7", "8", "9", "F1"], "Keyboard Shortcuts"),
+                      (["1", "2", "3", "4", "5", "6", "7", "8", "9", "SPACE"], "Reviewed"),
+                      (["1", "2", "3", "4", "5", "6", "7", "8", "9", "CTRL+Q"], "without Ctrl")):
+        seen = answer_dialogs(choose(" ".join(keys)), press(QMessageBox.StandardButton.Ok))
+        menus._edit_class_keys()
+        qtbot.waitUntil(lambda s=seen: len(s) == 2)
+        assert why in seen[1], seen
+        assert settings.class_keys() == before
+    row = window.state.current_row
+    window.table.view.setFocus()
+    qtbot.keyClick(window.table.view, Qt.Key.Key_F)
+    assert window.state.project.images.review[row] == "flagged"
+    # A free set of keys is taken.
+    keys = ["Q", "W", "E", "R", "T", "Y", "U", "I", "O", "P"]
+    answer_dialogs(choose(" ".join(k.lower() for k in keys)))
+    menus._edit_class_keys()
+    assert settings.class_keys() == keys

@@ -25,7 +25,7 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
                  "--project-file", str(project_file), "--json-log", str(log)])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "completed: Trained 1 epochs" in out
+    assert "completed: Trained 1 epoch" in out
     assert _files(demo_root) == before  # nothing written into the dataset
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert events[-1]["type"] == "finished" and events[-1]["status"] == "completed"

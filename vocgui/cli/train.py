@@ -20,6 +20,7 @@ from vocgui.core.project import Project, ProjectError
 from vocgui.core.project.location import open_project_for
 from vocgui.core.project.run_recorder import RunRecorder
 from vocgui.core.project.runs import run_folder
+from vocgui.core.wording import plural
 from vocgui.training.config import (
     BACKBONES,
     IMBALANCE,
@@ -107,7 +108,8 @@ class ProgressPrinter:
                        f"macro {m['f1_macro']:.3f} mAP {ap} ({event.get('seconds', 0):.1f}s)",
                        transient=False)
         elif kind == "started":
-            self._line(f"training {event['config']['backbone']} on {event['n_train']} images, "
+            self._line(f"training {event['config']['backbone']} on "
+                       f"{plural(event['n_train'], 'image')}, "
                        f"validating on {event['n_val']} ({event.get('split', '')} split, "
                        f"{event.get('n_negatives', 0)} negatives, {event.get('device', '')})",
                        transient=False)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMe
 from vocgui.core.project.location import PROJECT_SUFFIX, data_dir
 from vocgui.qt.bulk_edit import bulk_label_edit
 from vocgui.qt.export_import import EXPORTS, ExportImport
+from vocgui.qt.shortcuts import class_key_problem
 
 if TYPE_CHECKING:
     from vocgui.qt.main_window import MainWindow
@@ -167,14 +168,28 @@ class MainMenus:
             text=" ".join(keys))
         if not ok:
             return
+        keys = text.upper().split()
+        problem = class_key_problem(keys, self.plain_shortcuts())
         try:
-            self.window.settings.set_class_keys(text.upper().split() if text.strip() else [])
+            if problem is not None:
+                raise ValueError(problem)
+            self.window.settings.set_class_keys(keys)
         except ValueError as exc:
             QMessageBox.warning(self.window, "Class keys", str(exc))
             return
         self.window.keyboard.set_class_keys(self.window.settings.class_keys())
         self.window.tag_editor.set_class_keys(self.window.settings.class_keys())
         self.update_classes()
+
+    def plain_shortcuts(self) -> dict[str, str]:
+        """The menus' shortcuts that are one key without modifiers ('F1'), with their
+        action's name: keys a class key may not take."""
+        taken = {}
+        for action in self.window.findChildren(QAction):
+            for sequence in action.shortcuts():
+                if sequence.count() == 1 and not sequence[0].keyboardModifiers():
+                    taken[sequence.toString()] = action.text().replace("&", "").split("\t")[0]
+        return taken
 
     def update_classes(self) -> None:
         """Rebuild Edit > Toggle Class from the project's first ten classes."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project import Project, ProjectLockedError
 from vocgui.core.project.location import data_dir, demo_paths, project_path_for
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.lazy_tabs import add_lazy_tab
@@ -296,13 +297,10 @@ class MainWindow(QMainWindow):
             read_only = " (read-only)" if project.read_only else ""
             self.setWindowTitle(f"{project_title(project)}{read_only} — vocgui")
             self.setWindowFilePath(str(project.path))
-            n_problems = len(project.problems)
             # The Problems panel takes room only when there is something in it (View menu
             # shows it either way).
-            self.problems_dock.setVisible(n_problems > 0)
-            self.status_label.setText(
-                f"{project_title(project)}{read_only}: {len(project.images):,} images, "
-                f"{len(project.classes)} classes, {n_problems:,} problem(s)")
+            self.problems_dock.setVisible(len(project.problems) > 0)
+            self._show_summary(project)
             self.status_label.setToolTip(f"Project file: {project.path}")
         if project is not None and project.read_only:
             self.saved_label.setText("Read-only: edits are refused")
@@ -318,9 +316,19 @@ class MainWindow(QMainWindow):
     def _edit_refused(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
 
+    def _show_summary(self, project: Project) -> None:
+        """The status bar's line about the open project (its counts follow every edit)."""
+        read_only = " (read-only)" if project.read_only else ""
+        self.status_label.setText(
+            f"{project_title(project)}{read_only}: {plural(len(project.images), 'image')}, "
+            f"{plural(len(project.classes), 'class')}, "
+            f"{plural(len(project.problems), 'problem')}")
+
     def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        if kind == "classes":  # Edit > Toggle Class names the first ten classes
+        if kind == "classes" and self.state.project is not None:
+            # Edit > Toggle Class names the first ten classes; the status bar counts them.
             self.menus.update_classes()
+            self._show_summary(self.state.project)
 
     # --- window events -----------------------------------------------------------------
     def _default_size(self) -> QSize:

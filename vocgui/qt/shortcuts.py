@@ -12,7 +12,7 @@ edits labels.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -24,6 +24,36 @@ from vocgui.qt.app_state import AppState
 
 _REVIEW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier
+#: The editor's own keys, which a class key may not take over.
+_OWN_KEYS = {Qt.Key.Key_Space: "Mark Reviewed and Next", Qt.Key.Key_Return: "Mark Reviewed "
+             "and Next", Qt.Key.Key_Enter: "Mark Reviewed and Next",
+             Qt.Key.Key_F: "Flag / Unflag"}
+
+
+def class_key_problem(keys: Sequence[str], taken: Mapping[str, str]) -> str | None:
+    """Why ``keys`` cannot be the class keys, or None when they can.
+
+    Each must be one key without Ctrl/Alt/Shift (the editor ignores modified keys), and
+    none may be a key the editor or a menu already uses: ``taken`` maps the menus' plain
+    shortcuts ('F1') to their action's name.
+    """
+    seen: dict[int, str] = {}
+    taken_keys = {QKeySequence(k)[0].key(): what for k, what in taken.items()
+                  if QKeySequence(k).count() == 1}
+    for text in keys:
+        sequence = QKeySequence(text)
+        if sequence.count() != 1 or sequence[0].keyboardModifiers() or \
+                sequence[0].key() == Qt.Key.Key_unknown:
+            return f"'{text}' is not a single key without Ctrl, Alt or Shift."
+        key = sequence[0].key()
+        name = sequence.toString()
+        if key in _OWN_KEYS or key in taken_keys:
+            return (f"'{name}' already means {_OWN_KEYS.get(key) or taken_keys[key]}; "
+                    "choose another key.")
+        if key in seen:
+            return f"'{name}' is given twice ({seen[key]} and {text})."
+        seen[key] = text
+    return None
 
 
 class KeyboardEditor(QObject):

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from vocgui.core.wording import plural
 from vocgui.training import events
 from vocgui.training import weights as weights_mod
 from vocgui.training.callbacks import ProgressReporter, StopChecker, ValidationMetrics
@@ -158,6 +159,6 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter) -> Traini
     last = metrics.history[-1] if metrics.history else {}
     f1 = last.get("f1_micro")
     summary = f"; validation micro-F1 {f1:.3f}" if f1 is not None else ""
-    return TrainingResult("completed", f"Trained {len(metrics.history)} epochs{summary}.",
+    return TrainingResult("completed", f"Trained {plural(len(metrics.history), 'epoch')}{summary}.",
                           "completed", str(model_path),
                           predictions_path and str(predictions_path), metrics.history)

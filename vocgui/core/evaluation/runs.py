@@ -7,6 +7,7 @@ import pandas as pd
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
 from vocgui.core.project import Project
+from vocgui.core.wording import plural
 
 #: The prediction split the review reads: out-of-sample scores.
 REVIEW_SPLIT = "val"
@@ -37,5 +38,5 @@ def run_caption(run: pd.Series) -> str:
     config = run["config"] if isinstance(run["config"], dict) else {}
     model = config.get("backbone", "model")
     created = str(run["created"])[:16].replace("T", " ")
-    return (f"run {int(run['id'])}: {model}, {run['status']}, {int(run['n_epochs'])} epochs, "
-            f"{created}")
+    epochs = plural(int(run["n_epochs"]), "epoch")
+    return f"run {int(run['id'])}: {model}, {run['status']}, {epochs}, {created}"

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from vocgui.core.project.project import Project
+from vocgui.core.wording import plural
 
 
 def _images(n: int) -> str:
-    return f"{n} image" if n == 1 else f"{n} images"
+    return plural(n, "image")
 
 
 def _names(names: Iterable[str]) -> str:

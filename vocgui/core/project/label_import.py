@@ -17,6 +17,7 @@ import pandas as pd
 
 from vocgui.core.project.commands import ImportLabels
 from vocgui.core.project.project import Project
+from vocgui.core.wording import plural
 
 
 @dataclass
@@ -37,7 +38,7 @@ class LabelImport:
 
     def report(self) -> str:
         """A short human summary, listing the first lines that matched nothing."""
-        text = [f"{len(self.rows)} images matched in {self.source.name}"]
+        text = [f"{plural(len(self.rows), 'image')} matched in {self.source.name}"]
         if self.new_classes:
             text.append(f"new classes: {', '.join(self.new_classes)}")
         for what, items in (("matched no image", self.unmatched),
@@ -45,7 +46,7 @@ class LabelImport:
             if items:
                 shown = "; ".join(f"line {n}: {f}" for n, f in items[:10])
                 more = f" (+{len(items) - 10} more)" if len(items) > 10 else ""
-                text.append(f"{len(items)} lines {what}: {shown}{more}")
+                text.append(f"{plural(len(items), 'line')} {what}: {shown}{more}")
         return "\n".join(text)
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.stats import DatasetStats, batch_memory_bytes, compute_stats
+from vocgui.core.wording import plural
 from vocgui.plots.dataset_charts import (
     Chart,
     cooccurrence_chart,
@@ -198,7 +199,8 @@ class DatasetChartsPanel(QWidget):
         total = len(project.images)
         shown = f"{self.stats.n_images:,}" if self.stats.n_images == total else (
             f"{self.stats.n_images:,} of {total:,} (filtered)")
-        self.summary.setText(f"{shown} images, {len(self.stats.classes)} classes")
+        self.summary.setText(f"{shown} image{'' if self.stats.n_images == 1 else 's'}, "
+                             f"{plural(len(self.stats.classes), 'class')}")
 
     def _batch_changed(self) -> None:
         size, batch = self.target_size.value(), self.batch_size.value()

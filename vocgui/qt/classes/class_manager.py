@@ -35,14 +35,11 @@ from vocgui.core.project.commands import (
     SetClassColor,
 )
 from vocgui.core.project.labelling import check_class_name
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.tags.swatch import swatch_icon
 
 _NAME = Qt.ItemDataRole.UserRole
-
-
-def _images(n: int) -> str:
-    return f"{n} image" if n == 1 else f"{n} images"
 
 
 class _ClassList(QListWidget):
@@ -140,7 +137,7 @@ class ClassManagerDialog(QDialog):
         n_rows = int(project.labels[:, columns].any(axis=1).sum())
         what = f"the class '{names[0]}'" if len(names) == 1 else f"{len(names)} classes"
         label = "this label" if len(names) == 1 else "these labels"
-        return (f"Delete {what}? {_images(n_rows)} carry {label}; it is removed from "
+        return (f"Delete {what}? {plural(n_rows, 'image')} carry {label}; it is removed from "
                 f"them (their other labels stay).\n\nUndo (Ctrl+Z) brings it back.")
 
     # --- acting (one undoable command each) --------------------------------------------
@@ -294,7 +291,7 @@ class ClassManagerDialog(QDialog):
             counts = project.labels.sum(axis=0) if len(project.classes) else np.zeros(0)
             for name, count in zip(project.classes, counts, strict=True):
                 item = QListWidgetItem(swatch_icon(project.class_colors.get(name, "#9e9e9e")),
-                                       f"{name}   ({_images(int(count))})")
+                                       f"{name}   ({plural(int(count), 'image')})")
                 item.setData(_NAME, name)
                 self.class_list.addItem(item)
                 item.setSelected(name in selected)

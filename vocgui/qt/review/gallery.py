@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.session import ReviewSession
 from vocgui.qt.thumbnails.loader import ThumbnailLoader
@@ -138,7 +139,7 @@ class Gallery(QWidget):
         """Show ``rows`` (already sorted) under ``caption``."""
         self.model.set_rows(rows, focus_class)
         self._caption = caption
-        self.caption.setText(f"{caption}: {len(rows)} images" if caption else
+        self.caption.setText(f"{caption}: {plural(len(rows), 'image')}" if caption else
                              "Click a confusion cell or a class to see its images")
         self.show_button.setEnabled(len(rows) > 0)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.evaluation.label_fixes import fix_commands
 from vocgui.core.project.commands import Command, SetReview
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.issues_model import IssuesModel
 from vocgui.qt.review.session import ReviewSession
@@ -102,7 +103,7 @@ class IssuesView(QWidget):
             return
         issues = self.model.issues.iloc[items]
         self._push_all(fix_commands(self.state.project, issues),
-                       f"Accept label fix for {_images(len(items))}")
+                       f"Accept label fix for {plural(len(items), 'image')}")
 
     def _push_review(self, status: str, verb: str) -> None:
         items = self.selected_items()
@@ -110,7 +111,7 @@ class IssuesView(QWidget):
             return
         rows = self.model.issues["row"].iloc[items].to_numpy()
         self._push_all([SetReview(self.state.project, rows, status)],
-                       f"{verb} {_images(len(rows))}")
+                       f"{verb} {plural(len(rows), 'image')}")
 
     def _push_all(self, commands: list[Command], text: str) -> None:
         stack = self.state.undo_stack
@@ -127,9 +128,9 @@ class IssuesView(QWidget):
         review = self.session.review
         n = 0 if review is None else len(review.rows)
         self.summary.setText(
-            f"{len(issues)} of {n} validation images look mislabelled (cleanlab, from the "
-            "model's out-of-sample scores), most likely first. Select to view; accept, keep "
-            "or flag.")
+            f"{len(issues)} of {plural(n, 'validation image')} look mislabelled (cleanlab, "
+            "from the model's out-of-sample scores), most likely first. Select to view; "
+            "accept, keep or flag.")
 
     def _selection_changed(self, *_args: object) -> None:
         items = self.selected_items()
@@ -137,7 +138,3 @@ class IssuesView(QWidget):
             button.setEnabled(bool(items))
         if len(items) == 1:
             self.state.set_current_row(int(self.model.issues["row"].iat[items[0]]))
-
-
-def _images(n: int) -> str:
-    return f"{n} image" if n == 1 else f"{n} images"

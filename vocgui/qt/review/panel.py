@@ -29,6 +29,7 @@ from vocgui.core.evaluation.confusion import CELL_NAMES, ConfusionCounts
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
 from vocgui.core.project import Project
+from vocgui.core.wording import plural
 from vocgui.plots.review_report import write_report
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.canvases import ConfusionCanvas, CurvesCanvas
@@ -207,8 +208,8 @@ class ReviewPanel(QWidget):
         ap = review.average_precision
         mean_ap = f"{np.nanmean(ap):.3f}" if np.isfinite(ap).any() else "n/a"
         self.summary.setText(
-            f"Run {self.session.run_id}: {len(review.rows)} validation images, "
-            f"{len(review.classes)} classes · macro F1 {summary['f1_macro']:.3f} · "
+            f"Run {self.session.run_id}: {plural(len(review.rows), 'validation image')}, "
+            f"{plural(len(review.classes), 'class')} · macro F1 {summary['f1_macro']:.3f} · "
             f"micro F1 {summary['f1_micro']:.3f} · mAP {mean_ap} · click a confusion cell "
             "or a class to see its images")
         self._ask_gallery()

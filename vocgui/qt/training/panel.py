@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.project import Project
+from vocgui.core.wording import plural
 from vocgui.plots.training_curves import AVERAGES
 from vocgui.qt.app_state import AppState
 from vocgui.qt.training.class_table import ClassMetricsView
@@ -139,7 +140,7 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("Starting the training process…")
         self._show_status(f"Run {session.run_id}: starting {config.backbone} "
-                          f"({config.total_epochs} epochs, {config.target_size} px).")
+                          f"({plural(config.total_epochs, 'epoch')}, {config.target_size} px).")
         self._sync_buttons()
         self.runs.refresh(project)
         self.runs.select_run(session.run_id)
@@ -197,9 +198,9 @@ class TrainingPanel(QWidget):
             self.runs.select_run(self.session.run_id)
         elif kind == "started":
             self._show_status(
-                f"Run {self.session.run_id}: training on {event['n_train']} images, "
-                f"validating on {event['n_val']}, {event['epochs']} epochs of "
-                f"{event['batches']} batches on {event.get('device', 'the CPU')}.")
+                f"Run {self.session.run_id}: training on {plural(event['n_train'], 'image')}, "
+                f"validating on {event['n_val']}, {plural(event['epochs'], 'epoch')} of "
+                f"{plural(event['batches'], 'batch')} on {event.get('device', 'the CPU')}.")
             self.progress.setFormat("Preparing the first batch…")
         elif kind in ("log", "excluded"):
             text = event.get("message") or f"Excluded {event.get('file')}: {event.get('reason')}"
