@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
 
-from vocgui.plots.training_curves import MAX_BATCH_POINTS, CurveHistory, training_curves_figure
+from vocgui.core.project import Project
+from vocgui.plots.training_curves import (
+    MAX_BATCH_POINTS,
+    CurveHistory,
+    TrainingCurves,
+    training_curves_figure,
+)
+from vocgui.qt.training import TrainingPanel
 from vocgui.qt.training.class_table import ClassMetricsModel, ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
 from vocgui.qt.training.curves_canvas import REDRAW_INTERVAL_MS, CurvesCanvas
@@ -152,3 +160,34 @@ def test_progress_text_and_fraction() -> None:
     assert fraction == pytest.approx(1.5 / 4)
     assert text == "Epoch 2/4 · batch 5/10 · loss 0.2500 · ETA 1:02:05"
     assert format_seconds(None) == "?" and format_seconds(61.4) == "1:01"
+
+
+def test_curves_forget_the_previous_run_and_keep_the_legend_off_the_axes() -> None:
+    history = CurveHistory()
+    history.add_batch(1, 1, 1, 40.0)
+    history.add_epoch(1, {**_metrics(0.5), "loss": 40.0, "val_loss": 50.0})
+    figure = Figure(figsize=(9, 3))
+    curves = TrainingCurves(figure)
+    curves.update(history)
+    assert figure.axes[0].get_ylim()[1] > 40
+    curves.update(CurveHistory())  # another project: no run shown
+    assert figure.axes[0].get_ylim() == (0.0, 1.0)
+    FigureCanvasAgg(figure).draw()
+    renderer = figure.canvas.get_renderer()
+    legend = figure.legends[0].get_window_extent(renderer)
+    for ax in figure.axes:
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+
+
+def test_a_new_project_clears_the_previous_projects_run_message(qtbot, state, tmp_path,
+                                                                 voc_sample) -> None:
+    panel = TrainingPanel(state)
+    qtbot.addWidget(panel)
+    panel.form.learning_rate.setText("fast")
+    panel.start()
+    assert "learning rate" in panel.status_line.text()
+    height = panel.status_line.height()
+    panel._show_status("a long error " * 200, "failed")  # scrolls inside, same height
+    assert panel.status_line.height() == height
+    state.set_project(Project.create_from_voc(tmp_path / "other.vocgui", voc_sample))
+    assert panel.status_line.text() == ""

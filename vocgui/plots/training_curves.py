@@ -109,10 +109,12 @@ class TrainingCurves:
             ax.grid(True, alpha=0.3)
         for ax in (self.quality_ax, self.map_ax):
             ax.set_ylim(0.0, 1.02)
-        self.loss_ax.legend(fontsize=7, loc="upper right")
-        self.quality_ax.legend(fontsize=7, loc="lower right")
+        # One legend row under the axes: inside them it would cover the curves.
+        shown = [line for key, line in self._lines.items() if key != "map"]
+        figure.legend(handles=shown, loc="lower center", ncol=len(shown), fontsize=7,
+                      frameon=False, handlelength=1.5, columnspacing=1.2)
         self._set_quality_title()
-        figure.subplots_adjust(left=0.06, right=0.99, bottom=0.17, top=0.88, wspace=0.22)
+        figure.subplots_adjust(left=0.06, right=0.99, bottom=0.25, top=0.88, wspace=0.22)
 
     def _set_quality_title(self) -> None:
         self.quality_ax.set_title(f"F1 / precision / recall ({self.average})", fontsize=9)
@@ -134,8 +136,11 @@ class TrainingCurves:
         last = max([*history.epochs, math.ceil(history.batch_x[-1]) if history.batch_x else 0])
         for ax in (self.loss_ax, self.quality_ax, self.map_ax):
             ax.set_xlim(0, max(last, 1) + 0.1)
-        self.loss_ax.relim()
-        self.loss_ax.autoscale_view(scalex=False)
+        if history.batch_loss or history.metrics:
+            self.loss_ax.relim()
+            self.loss_ax.autoscale_view(scalex=False)
+        else:  # nothing to show: not the previous run's range
+            self.loss_ax.set_ylim(0.0, 1.0)
 
 
 def training_curves_figure(history: CurveHistory, average: str = "micro",

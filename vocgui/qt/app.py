@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QMessageLogContext, QSize, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +27,26 @@ log = logging.getLogger(__name__)
 ICON_PATH = Path(vocgui.__file__).resolve().parents[1] / "resources" / "vocgui.svg"
 #: Window size for screenshots: a common small laptop screen.
 SCREENSHOT_SIZE = QSize(1366, 768)
+
+
+#: Qt messages that say nothing a user can act on (the offscreen platform cannot pass size
+#: hints to a window manager it does not have).
+_MUTED_QT_MESSAGES = ("does not support propagateSizeHints",)
+
+
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if any(muted in message for muted in _MUTED_QT_MESSAGES):
+        return
+    if mode != QtMsgType.QtDebugMsg:
+        print(message, file=sys.stderr)
+
+
+def quiet_logging() -> None:
+    """vocgui's own INFO lines go to the terminal; other libraries' (matplotlib's font
+    cache, ...) only from WARNING up, and Qt's idle platform notes not at all."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("vocgui").setLevel(logging.INFO)
+    qInstallMessageHandler(_qt_message)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -55,7 +75,7 @@ def run_app(path: Path | None = None, *, screenshot: Path | None = None,
             read_only: bool = False) -> int:
     """Run the app until the window closes (or, headless, until the screenshot is saved or
     the startup time reported); returns the process exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    quiet_logging()
     app = create_application()
     state = AppState()
     settings = Settings()
@@ -86,9 +106,6 @@ def run_app(path: Path | None = None, *, screenshot: Path | None = None,
         print(f"tensorflow_imported={'tensorflow' in sys.modules}")
         app.exit(0)
 
-    if tab is not None and not window.show_tab(tab):
-        fail(f"no tab named {tab!r}")
-        return 1
     if screenshot is not None:
         window.project_opened.connect(
             lambda _p: QTimer.singleShot(int(screenshot_delay_s * 1000), save_screenshot))
@@ -97,6 +114,10 @@ def run_app(path: Path | None = None, *, screenshot: Path | None = None,
     if headless:
         window.open_failed.connect(fail)
     window.show()
+    # After show(): a tab lays out its split from the window's real width.
+    if tab is not None and not window.show_tab(tab):
+        fail(f"no tab named {tab!r}")
+        return 1
     window.open_path(startup_target(path, settings), read_only=read_only)
     code = app.exec()
     window.close()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -62,9 +63,7 @@ class TrainingPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
-        self.status_line = QLabel()
-        self.status_line.setWordWrap(True)
-        self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_line = StatusLine()
         self.average = QComboBox()
         self.average.addItems(AVERAGES)
         self.curves = CurvesCanvas()
@@ -232,6 +231,8 @@ class TrainingPanel(QWidget):
             session.abandon()
             self._show_status(f"Run {session.run_id} was stopped: its project was closed.",
                               "stopped")
+        else:
+            self._show_status("")  # the previous project's message is not about this one
         self.runs.refresh(project)
         self.curves.reset()
         self.class_table.metrics.set_per_class(None)
@@ -246,6 +247,32 @@ class TrainingPanel(QWidget):
         self.form.setEnabled(not running)
 
     def _show_status(self, text: str, outcome: str | None = None) -> None:
-        color = OUTCOME_COLORS.get(outcome or "", "")
-        self.status_line.setStyleSheet(f"color: {color};" if color else "")
-        self.status_line.setText(text)
+        self.status_line.show_text(text, OUTCOME_COLORS.get(outcome or "", ""))
+
+
+class StatusLine(QPlainTextEdit):
+    """The run's message: two lines high whatever it says (a long error scrolls inside
+    instead of pushing the form down), selectable, in the outcome's colour."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)
+        margins = self.contentsMargins()
+        height = (self.fontMetrics().lineSpacing() * self.LINES
+                  + 2 * self.document().documentMargin() + margins.top() + margins.bottom())
+        self.setFixedHeight(round(height))
+
+    def show_text(self, text: str, color: str = "") -> None:
+        self.setStyleSheet(f"QPlainTextEdit {{ color: {color}; background: transparent; }}"
+                           if color else "QPlainTextEdit { background: transparent; }")
+        self.setPlainText(text)
+        self.setToolTip(text)
+
+    def text(self) -> str:
+        return self.toPlainText()
