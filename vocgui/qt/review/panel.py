@@ -49,6 +49,22 @@ def _load(project: Project, run_id: int) -> RunReview:
     return review
 
 
+def default_run(runs: pd.DataFrame) -> int:
+    """The run the tab opens on: the newest completed one (a stopped 1-epoch try says
+    little), else the newest. ``runs`` is newest first."""
+    completed = runs[runs["status"] == "completed"]
+    return int((completed if len(completed) else runs)["id"].iloc[0])
+
+
+def shown_run_caption(runs: pd.DataFrame, run_id: int) -> str:
+    """"Run 3 (the newest completed run)", or the shown run's status when it is not."""
+    run = runs.set_index("id").loc[run_id]
+    if run["status"] == "completed":
+        newer = runs[(runs["status"] == "completed") & (runs["id"] > run_id)]
+        return f"Run {run_id}" + ("" if len(newer) else " (the newest completed run)")
+    return f"Run {run_id} ({run['status']}, {plural(int(run['n_epochs']), 'epoch')})"
+
+
 def _scrolled(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -74,6 +90,8 @@ class ReviewPanel(QWidget):
         self.issues = IssuesView(state, self.session)
         self.compare = CompareView(state)
         self.gallery = Gallery(state, self.session)
+        #: Which run is shown and why ("Run 3, the newest completed run").
+        self.shown_caption = ""
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(self.confusion), "Confusion")
         self.tabs.addTab(_scrolled(self.curves), "PR curves")
@@ -153,7 +171,7 @@ class ReviewPanel(QWidget):
                                  "train one in the Training panel.")
             return
         keep = current is not None and current in set(runs["id"])
-        chosen = current if keep else int(runs["id"].iloc[0])
+        chosen = current if keep else default_run(runs)
         self.picker.set_runs(runs, chosen)
         if not keep:
             self.load_run(chosen)
@@ -161,6 +179,7 @@ class ReviewPanel(QWidget):
     def _run_loaded(self, result: tuple[int, RunReview]) -> None:
         run_id, review = result
         run = self.runs.set_index("id").loc[run_id]
+        self.shown_caption = shown_run_caption(self.runs, run_id)
         self.picker.set_runs(self.runs, run_id)
         self.session.set_review(run_id, review, run_threshold(run))
 
@@ -208,7 +227,7 @@ class ReviewPanel(QWidget):
         ap = review.average_precision
         mean_ap = f"{np.nanmean(ap):.3f}" if np.isfinite(ap).any() else "n/a"
         self.summary.setText(
-            f"Run {self.session.run_id}: {plural(len(review.rows), 'validation image')}, "
+            f"{self.shown_caption}: {plural(len(review.rows), 'validation image')}, "
             f"{plural(len(review.classes), 'class')} · macro F1 {summary['f1_macro']:.3f} · "
             f"micro F1 {summary['f1_micro']:.3f} · mAP {mean_ap} · click a confusion cell "
             "or a class to see its images")
