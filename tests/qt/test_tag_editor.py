@@ -89,6 +89,10 @@ def test_typing_a_new_name_creates_the_class(qtbot, editor, state) -> None:
 
     qtbot.keyClicks(editor.add_box, "zebra crossing")
     qtbot.keyClick(editor.add_box, Qt.Key.Key_Return)
+    # A new class is confirmed first: the first Enter only asks.
+    assert project.classes == classes_before
+    assert "not a class yet" in editor.message.text() and editor.message.isVisible()
+    qtbot.keyClick(editor.add_box, Qt.Key.Key_Return)
 
     assert project.classes == [*classes_before, "zebra crossing"]
     assert project.labels[rows, -1].all() and project.labels[:, -1].sum() == 3
@@ -164,6 +168,29 @@ def test_choosing_a_completion_with_enter_adds_that_class(qtbot, editor, state) 
     qtbot.keyClick(editor.add_box, Qt.Key.Key_Escape)
     qtbot.keyClick(editor.add_box, Qt.Key.Key_Return)
     assert state.undo_stack.count() == depth + 1
+
+
+def test_enter_takes_the_completion_shown_instead_of_a_new_class(qtbot, editor,
+                                                                 state) -> None:
+    """Typing 'bott' while the completion shows 'bottle' and pressing Enter adds 'bottle'
+    (it used to create a class 'bott' silently)."""
+    project = state.project
+    row = int(np.flatnonzero(~project.labels[:, project.classes.index("bottle")])[0])
+    state.set_current_row(row)
+    classes = project.classes
+    qtbot.keyClicks(editor.add_box, "bott")
+    qtbot.waitUntil(editor.add_box.completer().popup().isVisible)
+    qtbot.keyClick(editor.add_box, Qt.Key.Key_Return)
+    assert project.classes == classes
+    assert "bottle" in project.labels_of(row)
+    qtbot.waitUntil(lambda: editor.add_box.text() == "")
+    # Editing the name after the question asks again for the new name.
+    qtbot.keyClicks(editor.add_box, "qqq")
+    qtbot.keyClick(editor.add_box, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor.add_box, "x")
+    assert not editor.message.isVisible()
+    qtbot.keyClick(editor.add_box, Qt.Key.Key_Return)
+    assert project.classes == classes
 
 
 def test_key_hints_follow_the_bindings(editor, state) -> None:

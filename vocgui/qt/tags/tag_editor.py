@@ -45,6 +45,8 @@ class TagEditor(QWidget):
         self._updating = False  # True while the widgets are set from the project
         self._rows = np.zeros(0, dtype=np.int64)
         self._keys: tuple[str, ...] = CLASS_KEYS
+        #: A new class name typed once: Enter again creates it.
+        self._pending_new: str | None = None
         self._build()
         state.project_changed.connect(lambda _p: self._rebuild())
         state.current_row_changed.connect(lambda _r: self._refresh())
@@ -69,6 +71,7 @@ class TagEditor(QWidget):
         # Enter on a highlighted completion adds that class (via activated), else the text.
         completer.activated.connect(self.add_tag)
         self.add_box.returnPressed.connect(self._on_return)
+        self.add_box.textEdited.connect(self._forget_pending)
         self.message = QLabel()
         self.message.setStyleSheet("QLabel { color: #b02a37; }")
         self.message.hide()
@@ -260,10 +263,40 @@ class TagEditor(QWidget):
 
     # --- user edits --------------------------------------------------------------------
     def _on_return(self) -> None:
-        popup = self.add_box.completer().popup()
-        if popup.isVisible() and popup.currentIndex().isValid():
-            return  # the completer's activated signal adds the highlighted class
-        self.add_tag(self.add_box.text())
+        """Enter adds the class typed, or else the completion shown for it ('tri' ->
+        'triangle'); a name matching no class creates one only on a second Enter."""
+        project = self.state.project
+        text = self.add_box.text().strip()
+        if project is None or not text:
+            return
+        known = {c.casefold() for c in project.classes}
+        if text.casefold() not in known:
+            completion = self._completion_of(text)
+            if completion is not None:
+                self._pending_new = None
+                self.add_tag(completion)
+                return
+            if self._pending_new != text:
+                self._pending_new = text
+                self._say(f"'{text}' is not a class yet: press Enter again to create it "
+                          "and add it, or change the name.")
+                return
+        self._pending_new = None
+        self.add_tag(text)
+
+    def _completion_of(self, text: str) -> str | None:
+        """The first class the completer offers for ``text`` (None when it offers none)."""
+        completer = self.add_box.completer()
+        completer.setCompletionPrefix(text)
+        if not completer.completionCount():
+            return None
+        completer.setCurrentRow(0)
+        return completer.currentCompletion() or None
+
+    def _forget_pending(self, _text: str) -> None:
+        if self._pending_new is not None:
+            self._pending_new = None
+            self._say("")
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if self._updating or column != _CLASS_COL:
