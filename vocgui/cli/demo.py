@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vocgui.core.demo import DEMO_CLASSES, write_demo
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", metavar="DIR", help="folder to write the VOC dataset into "
@@ -20,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vocgui.core.demo import DEMO_CLASSES, write_demo  # numpy, PIL: not for --help
+
     try:
         root = write_demo(args.dir, n_images=args.images, seed=args.seed,
                           overwrite=args.overwrite)

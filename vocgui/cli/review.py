@@ -11,14 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from vocgui.core.evaluation.run_review import RunReview
-from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
-from vocgui.core.project import ProjectError
-from vocgui.core.project.location import open_project_for
-from vocgui.plots.review_report import FORMATS, write_report
+# pandas, scikit-learn and matplotlib are imported in run(): '--help' and a usage error
+# answer at once.
+if TYPE_CHECKING:
+    from vocgui.core.evaluation.run_review import RunReview
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="use each class's best-F1 threshold on the validation set")
     parser.add_argument("--order", choices=("support", "f1", "name"), default="support",
                         help="panel order of the figures (default: support)")
-    parser.add_argument("--formats", default=",".join(FORMATS), metavar="LIST",
+    parser.add_argument("--formats", metavar="LIST",
                         help="figure formats, comma-separated (default: png,pdf)")
 
 
@@ -55,6 +53,14 @@ def _thresholds(review: RunReview, args: argparse.Namespace, default: float):
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from vocgui.core.evaluation.run_review import RunReview
+    from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
+    from vocgui.core.project import ProjectError
+    from vocgui.core.project.location import open_project_for
+    from vocgui.plots.review_report import FORMATS, write_report
+
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         return _fail(f"--threshold must be between 0 and 1, got {args.threshold}")
     try:
@@ -76,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
         thresholds = _thresholds(review, args, run_threshold(chosen.iloc[0]))
         out = Path(args.out) if args.out else (
             project.path.parent / f"{project.path.stem}-review-run{run_id}")
-        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        formats = ([f.strip() for f in args.formats.split(",") if f.strip()]
+                   if args.formats else list(FORMATS))
         try:
             written = write_report(review, thresholds, out, list(project.images["filename"]),
                                    args.order, formats)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+# pandas and the loader are imported where used: '--help' and a usage error answer at once.
+if TYPE_CHECKING:
+    import pandas as pd
 
-from vocgui.core.project.errors import ExportError
-from vocgui.core.project.export import refuse_inside_roots
-from vocgui.core.stats import dataset_summary, multi_hot
-from vocgui.core.voc import VocDataset, load_voc, write_labels_csv
+    from vocgui.core.voc import VocDataset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vocgui.core.project.errors import ExportError
+    from vocgui.core.project.export import refuse_inside_roots
+    from vocgui.core.voc import load_voc, write_labels_csv
+
     dataset = load_voc(args.paths, images_dir=args.images, keep_repeats=args.keep_repeats,
                        include_difficult=not args.no_difficult,
                        follow_links=args.follow_links)
@@ -72,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
 def scan_summary(dataset: VocDataset) -> dict[str, Any]:
     """The statistics summary plus ``roots``, ``splits`` and ``problems``; JSON-able."""
+    from vocgui.core.stats import dataset_summary, multi_hot
+
     y = multi_hot(dataset.images["labels"], dataset.classes)
     summary = dataset_summary(y, dataset.classes, dataset.images, dataset.objects)
     summary["roots"] = list(dataset.roots)
@@ -83,6 +88,8 @@ def scan_summary(dataset: VocDataset) -> dict[str, Any]:
 
 def keras_frame(dataset: VocDataset) -> pd.DataFrame:
     """``filename`` (absolute image path) and ``labels`` columns, one row per image."""
+    import pandas as pd
+
     return pd.DataFrame({"filename": dataset.absolute_paths(),
                          "labels": dataset.images["labels"].to_numpy()})
 

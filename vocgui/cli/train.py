@@ -14,12 +14,8 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from vocgui.core.project import Project, ProjectError
-from vocgui.core.project.location import open_project_for
-from vocgui.core.project.run_recorder import RunRecorder
-from vocgui.core.project.runs import run_folder
 from vocgui.core.wording import plural
 from vocgui.training.config import (
     BACKBONES,
@@ -30,6 +26,12 @@ from vocgui.training.config import (
     defaults_for,
 )
 from vocgui.training.launcher import TrainingProcess
+
+# The project store (pandas) is imported where used: '--help' and a usage error answer
+# at once.
+if TYPE_CHECKING:
+    from vocgui.core.project import Project
+    from vocgui.core.project.run_recorder import RunRecorder
 
 _OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
               "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
@@ -69,6 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def open_project(path: Path, project_file: str | None) -> Project:
     """The project for PATH: a project file, or the VOC folder's project (found or made
     where the app keeps it; the dataset itself is never written to)."""
+    from vocgui.core.project.location import open_project_for
+
     return open_project_for(path, project_file=project_file, on_create=lambda target: print(
         f"creating project {target} from {path}", file=sys.stderr))
 
@@ -125,12 +129,17 @@ def _config(args: argparse.Namespace):
 
 
 def _run_dir(project: Project, run_id: int, out: str | None) -> Path:
+    from vocgui.core.project.runs import run_folder
+
     if out:
         return Path(out)
     return run_folder(project.path, run_id)
 
 
 def run(args: argparse.Namespace) -> int:
+    from vocgui.core.project import ProjectError
+    from vocgui.core.project.run_recorder import RunRecorder
+
     try:
         config = _config(args)
     except (ConfigError, TypeError) as exc:
