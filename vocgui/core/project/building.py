@@ -15,7 +15,7 @@ import numpy as np
 
 from vocgui import __version__
 from vocgui.core.project.errors import ProjectIOError
-from vocgui.core.project.image_columns import encode_static_columns
+from vocgui.core.project.image_columns import checksum, encode_static_columns
 from vocgui.core.project.labelling import next_color
 from vocgui.core.project.schema import DDL, SCHEMA_VERSION
 from vocgui.core.project.store import io_error, now_utc
@@ -67,7 +67,9 @@ def _insert_dataset(conn: sqlite3.Connection, ds: VocDataset) -> None:
         img["annotation_path"].astype(str), _ints(img["n_objects"]), _ints(img["width"]),
         _ints(img["height"]), _ints(img["depth"]), _ints(img["segmented"]),
         img["split"].astype(str), strict=True))
-    conn.execute("INSERT INTO image_columns VALUES (0, ?)", (encode_static_columns(img),))
+    blob = encode_static_columns(img)
+    conn.execute("INSERT INTO image_columns VALUES (0, ?)", (blob,))
+    conn.execute("INSERT INTO meta VALUES ('image_columns_sha256', ?)", (checksum(blob),))
     classes = list(dict.fromkeys(ds.classes))
     known = set(classes)
     for labels in img["labels"]:

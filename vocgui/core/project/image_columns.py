@@ -10,7 +10,9 @@ The images table stays the source for SQL queries; the blob is written once, wit
 
 from __future__ import annotations
 
+import hashlib
 import io
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -32,16 +34,28 @@ def encode_static_columns(images: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def decode_static_columns(blob: bytes) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+def checksum(blob: bytes) -> str:
+    """The blob's SHA-256, kept in the ``meta`` table to find a damaged blob on open."""
+    return hashlib.sha256(blob).hexdigest()
+
+
+def decode_static_columns(blob: bytes, expected_checksum: str | None = None
+                          ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """(int columns, text columns) back from :func:`encode_static_columns`.
 
-    Raises ValueError when the blob does not hold what it should.
+    Raises ValueError when the blob does not hold what it should, or does not match
+    ``expected_checksum`` (files written before the checksum have none to compare).
     """
-    with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-        n = int(data["n"])
-        ints = {c: data[c] for c in INT_COLUMNS}
-        texts = {c: (data[c].tobytes().decode("utf-8").split(_SEPARATOR) if n else [])
-                 for c in TEXT_COLUMNS}
+    if expected_checksum is not None and checksum(blob) != expected_checksum:
+        raise ValueError("the stored image columns do not match their checksum")
+    try:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            n = int(data["n"])
+            ints = {c: data[c] for c in INT_COLUMNS}
+            texts = {c: (data[c].tobytes().decode("utf-8").split(_SEPARATOR) if n else [])
+                     for c in TEXT_COLUMNS}
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the stored image columns cannot be decoded ({exc})") from exc
     if any(len(v) != n for v in (*ints.values(), *texts.values())):
         raise ValueError("the stored image columns have unequal lengths")
     return ints, texts

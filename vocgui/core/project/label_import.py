@@ -7,6 +7,7 @@ one undoable command, so the user sees the report and can undo the whole import.
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import os
 from dataclasses import dataclass, field
@@ -17,7 +18,11 @@ import pandas as pd
 
 from vocgui.core.project.commands import ImportLabels
 from vocgui.core.project.project import Project
+from vocgui.core.voc.class_names import normalise_class_name
 from vocgui.core.wording import plural
+
+#: Longest list-literal labels cell parsed: real cells are a few dozen characters.
+MAX_CELL_CHARS = 100_000
 
 
 @dataclass
@@ -87,15 +92,31 @@ def read_foreign_labels_csv(path: str | os.PathLike, filename_column: str = "fil
                             ) -> pd.DataFrame:
     """A labels CSV from vocgui or another tool; the labels column becomes tuples of str.
 
-    ValueError names the file, the line and the problem.
+    Every line must have as many fields as the header (an unquoted labels cell holding
+    commas would otherwise shift the columns). Class names follow the project's rule
+    (:mod:`vocgui.core.voc.class_names`): odd whitespace and control characters become
+    spaces, so an import that was confirmed cannot fail on them. ValueError names the
+    file, the line and the problem.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            lines = list(csv.reader(file, strict=True))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"{path}: cannot read as CSV: {exc}") from exc
+    if not lines:
+        raise ValueError(f"{path}: the file is empty (a header line with a {filename_column!r} "
+                         f"and a {labels_column!r} column is needed)")
+    header = lines[0]
     for column in (filename_column, labels_column):
-        if column not in frame.columns:
-            raise ValueError(f"{path}: no {column!r} column (found {list(frame.columns)})")
+        if column not in header:
+            raise ValueError(f"{path}: no {column!r} column (found {header})")
+    for line, fields in enumerate(lines[1:], start=2):
+        if fields and len(fields) != len(header):
+            raise ValueError(f"{path}, line {line}: {len(fields)} fields where the header has "
+                             f"{len(header)} (quote a labels cell that contains commas)")
+    rows = [fields for fields in lines[1:] if fields]  # blank lines carry nothing
+    frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else \
+        pd.DataFrame({name: pd.Series(dtype=str) for name in header})
     labels = []
     for line, cell in enumerate(frame[labels_column], start=2):
         try:
@@ -109,19 +130,30 @@ def read_foreign_labels_csv(path: str | os.PathLike, filename_column: str = "fil
 def parse_labels_cell(cell: str, sep: str | None = None) -> tuple[str, ...]:
     """One labels cell as other tools write it: a JSON list (vocgui's own encoding), a
     Python list literal (what a DataFrame of lists becomes in a CSV: "['cat', 'dog']"), or
-    names joined by ``sep`` (whitespace when None). An empty cell means no labels."""
+    names joined by ``sep`` (whitespace when None). An empty cell means no labels. Names
+    are normalised to valid class names."""
     text = cell.strip()
     if not text:
         return ()
-    if not text.startswith("["):
-        return tuple(part.strip() for part in text.split(sep) if part.strip())
+    parts = _parse_list(cell, text) if text.startswith("[") else text.split(sep)
+    return tuple(dict.fromkeys(name for part in parts
+                               if (name := normalise_class_name(part))))
+
+
+def _parse_list(cell: str, text: str) -> list[str]:
+    shown = cell if len(cell) <= 60 else f"{cell[:60]}..."
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"labels cell {shown!r} is {len(text):,} characters long (at most "
+                         f"{MAX_CELL_CHARS:,})")
     try:
         value = json.loads(text)
     except json.JSONDecodeError:
         try:
             value = ast.literal_eval(text)
-        except (ValueError, SyntaxError) as exc:
-            raise ValueError(f"labels cell {cell!r} is not a JSON or Python list") from exc
+        except (ValueError, SyntaxError, RecursionError, MemoryError) as exc:
+            raise ValueError(f"labels cell {shown!r} is not a JSON or Python list") from exc
+    except RecursionError as exc:  # "[[[[..." nested deeper than Python can follow
+        raise ValueError(f"labels cell {shown!r} is nested too deeply") from exc
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"labels cell {cell!r} must be a list of strings")
-    return tuple(value)
+        raise ValueError(f"labels cell {shown!r} must be a list of strings")
+    return list(value)

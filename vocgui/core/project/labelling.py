@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from vocgui.core.voc.class_names import class_name_problem
+
 #: Default class colours (matplotlib's tab20, reordered so neighbours differ strongly).
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -17,13 +19,12 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def check_class_name(name: object) -> str:
-    """Return ``name`` if it can be a class name, else raise ValueError saying why."""
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"a class name must be a non-empty string, not {name!r}")
-    if name != name.strip() or any(ord(ch) < 32 for ch in name):
-        raise ValueError(f"class name {name!r} has leading/trailing spaces or control "
-                         "characters")
-    return name
+    """Return ``name`` if it can be a class name (see :mod:`vocgui.core.voc.class_names`,
+    the rule the loader applies too), else raise ValueError saying why."""
+    problem = class_name_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
+    return name  # type: ignore[return-value]
 
 
 def check_label_set(labels: object) -> list[str]:

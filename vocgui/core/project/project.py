@@ -20,13 +20,12 @@ import pandas as pd
 from vocgui.core.project import reading
 from vocgui.core.project.building import write_new_project
 from vocgui.core.project.class_edits import ClassEditsMixin
-from vocgui.core.project.errors import NotAProjectError
 from vocgui.core.project.events import EventHub
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import MIGRATIONS, Migration
 from vocgui.core.project.snapshot import LabelSnapshot
-from vocgui.core.project.store import Store, database_error
+from vocgui.core.project.store import Store, damaged, database_error
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
@@ -51,10 +50,11 @@ class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin):
             raise database_error(store.path, exc, store.read_only) from exc
         except (ValueError, KeyError, IndexError) as exc:  # tables that contradict each other
             store.close()
-            raise NotAProjectError(f"{store.path} is damaged (inconsistent tables): "
-                                   f"{exc}") from exc
+            raise damaged(store.path, f"inconsistent tables: {exc}") from exc
         self._objects: pd.DataFrame | None = None
         self._problems: list[Problem] | None = None
+        if not store.read_only:
+            self.mark_abandoned_runs()
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod

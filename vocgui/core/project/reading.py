@@ -61,7 +61,9 @@ def read_images(conn: sqlite3.Connection, matrix: np.ndarray, classes: ClassTabl
     """The image table: the loader's columns plus review, note and n_problems."""
     n, ids, review, note = conn.execute(_EDITED_QUERY).fetchone()
     (blob,) = conn.execute("SELECT data FROM image_columns").fetchone()
-    ints, texts = decode_static_columns(blob)  # in id order, as written
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'image_columns_sha256'"
+                          ).fetchone()
+    ints, texts = decode_static_columns(blob, stored and stored[0])  # in id order
     ids, review = _ints(ids), _ints(review)
     notes = np.asarray([] if note is None else note.split("\0"), dtype=object)
     if len(texts["filename"]) != n or len(notes) != n or len(review) != n:

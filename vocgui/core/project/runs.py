@@ -19,6 +19,8 @@ from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.store import now_utc
 
 RUN_STATUSES = ("running", "completed", "stopped", "failed")
+ABANDONED_MESSAGE = ("abandoned: the process driving this run ended without finishing it "
+                     "(killed or crashed); found when the project was next opened")
 
 
 def run_folder(project_path: Path, run_id: int) -> Path:
@@ -113,6 +115,24 @@ class RunsMixin:
         with self._store.write("finish_run", self._detail(run=run_id, status=status)) as conn:
             conn.execute("UPDATE runs SET status = ?, model_path = ?, message = ?, finished = ? "
                          "WHERE id = ?", (status, model_path, message, now_utc(), run_id))
+
+    def mark_abandoned_runs(self) -> list[int]:
+        """Fail every run still 'running' and return their ids.
+
+        Only a process holding the project open for editing drives a run (the training
+        child never opens the project), and the editing lock admits one such process. So
+        when a process gets the lock, a 'running' run has lost its driver (killed, or
+        crashed) and will never finish: it is marked failed, saying so, on open.
+        """
+        ids = [i for (i,) in self._store.conn.execute(
+            "SELECT id FROM runs WHERE status = 'running' ORDER BY id")]
+        if not ids:
+            return []
+        with self._store.write("abandon_runs", self._detail(runs=ids)) as conn:
+            conn.executemany(
+                "UPDATE runs SET status = 'failed', message = ?, finished = ? WHERE id = ?",
+                [(ABANDONED_MESSAGE, now_utc(), run_id) for run_id in ids])
+        return ids
 
     def runs(self) -> pd.DataFrame:
         """One row per run, oldest first: id, created, finished, status, model_path,

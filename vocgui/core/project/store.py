@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -69,41 +70,117 @@ def check_sqlite_header(path: Path) -> None:
 
 
 def lock_path(path: Path) -> Path:
-    """The sidecar file whose exclusive flock marks a project open for editing."""
+    """The sidecar file that names the process holding ``path`` open for editing."""
     return path.with_name(path.name + ".lock")
 
 
-def acquire_lock(path: Path) -> int:
-    """Take the editing lock (released by the OS if the process dies); return its fd."""
-    sidecar = lock_path(path)
+# The editing lock is an flock on the project file itself, so it is keyed on the file
+# (device + inode) whatever name, symlink or hard link opens it. Closing any descriptor
+# of the file drops the POSIX locks that SQLite's connections in this process hold on
+# it, so the lock's descriptor is closed only once no Store of this process has the file
+# open (every Store, read-only too, is counted here).
+_lock_fds: dict[tuple[int, int], int] = {}
+_READ_ONLY_HINT = "(File > Open Read-Only, or vocgui --read-only PATH)"
+_held: set[tuple[int, int]] = set()
+_open_stores: Counter[tuple[int, int]] = Counter()
+
+
+def file_key(path: Path) -> tuple[int, int]:
+    """(device, inode) of ``path``, links followed."""
     try:
-        fd = os.open(sidecar, os.O_RDWR | os.O_CREAT, 0o644)
+        info = os.stat(path)
     except OSError as exc:
-        raise io_error(path, f"create the lock file {sidecar.name}", exc) from exc
+        raise io_error(path, "open the project file", exc) from exc
+    return info.st_dev, info.st_ino
+
+
+def acquire_lock(path: Path, key: tuple[int, int]) -> None:
+    """Take the editing lock of ``path`` (whose :func:`file_key` is ``key``); the OS
+    releases it if the process dies. ProjectLockedError when another process, or this
+    one, has the file open for editing."""
+    if key in _held:
+        raise ProjectLockedError(f"{path} is open in this process; close it there, or open "
+                                 f"it read-only {_READ_ONLY_HINT}")
+    fd = _lock_fds.get(key)
+    if fd is None:
+        try:
+            fd = _lock_fds[key] = os.open(path, os.O_RDONLY)
+        except OSError as exc:
+            raise io_error(path, "open the project file", exc) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        _close_unused(key)
+        raise ProjectLockedError(f"{path} is open in {_lock_holder(path)}; close it there, "
+                                 f"or open it read-only {_READ_ONLY_HINT}") from None
+    _held.add(key)
+    _write_holder(path)
+
+
+def release_lock(key: tuple[int, int]) -> None:
+    """Release the editing lock taken by :func:`acquire_lock`."""
+    if key in _held:
+        _held.discard(key)
+        fcntl.flock(_lock_fds[key], fcntl.LOCK_UN)
+    _close_unused(key)
+
+
+def _close_unused(key: tuple[int, int]) -> None:
+    if not _open_stores[key] and key not in _held and key in _lock_fds:
+        os.close(_lock_fds.pop(key))
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        pid = lock_path(path.resolve()).read_text().strip()
+    except OSError:
+        pid = ""
+    return f"another vocgui process (pid {pid})" if pid.isdigit() else \
+        "another vocgui process"
+
+
+def _write_holder(path: Path) -> None:
+    """Name this process in the sidecar (a courtesy for the message; the lock is the flock)."""
+    sidecar = lock_path(path.resolve())
+    try:
+        fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except OSError:
+        return  # a read-only folder: the lock still holds, the message says less
+    try:
+        os.write(fd, str(os.getpid()).encode())
+    finally:
         os.close(fd)
-        where = ("this process" if holder == str(os.getpid())
-                 else f"another vocgui process (pid {holder})")
-        raise ProjectLockedError(
-            f"{path} is open in {where}; close it there, or open it read-only "
-            "(File > Open Read-Only, or vocgui --read-only PATH)") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
+
+
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """SQLite's quick check (every page and record well formed); NotAProjectError if not.
+
+    About 0.1 s for a 17,125-image project: cheap next to editing a damaged file, whose
+    edits can leave it unreadable.
+    """
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        raise damaged(path, "SQLite's integrity check failed: " + "; ".join(problems))
+
+
+def damaged(path: Path, detail: str) -> NotAProjectError:
+    """The error for a damaged project file, saying what can be recovered."""
+    return NotAProjectError(
+        f"the project file is damaged: {path} ({detail}). The dataset folders it was made "
+        "from are untouched: open them again to make a new project (labels, review marks "
+        "and runs kept only in this file would be missing). SQLite's own tool may recover "
+        f"more: sqlite3 '{path}' .recover")
 
 
 class Store:
     """One open project file. Writes go through :meth:`write` (one transaction each)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock_fd: int | None,
+    def __init__(self, path: Path, conn: sqlite3.Connection, key: tuple[int, int],
                  read_only: bool) -> None:
         self.path = path
         self.conn = conn
         self.read_only = read_only
-        self._lock_fd = lock_fd
+        self._key: tuple[int, int] | None = key
 
     @classmethod
     def open(cls, path: Path, read_only: bool = False,
@@ -111,12 +188,15 @@ class Store:
         """Open an existing project; see :class:`vocgui.core.project.Project.open`."""
         path = Path(path).absolute()
         check_sqlite_header(path)
-        lock_fd = None if read_only else acquire_lock(path)
+        key = file_key(path)
+        if not read_only:
+            acquire_lock(path, key)
         try:
             conn = _connect(path, read_only)
             try:
                 version = read_version(conn, path)
                 check_version(version, path, latest=len(migrations) + 1)
+                check_integrity(conn, path)
                 if not read_only:
                     _prepare_for_writing(conn, version, migrations)
             except BaseException as exc:
@@ -127,10 +207,10 @@ class Store:
                     raise database_error(path, exc, read_only) from exc
                 raise
         except BaseException:
-            if lock_fd is not None:
-                os.close(lock_fd)
+            release_lock(key)
             raise
-        return cls(path, conn, lock_fd, read_only)
+        _open_stores[key] += 1
+        return cls(path, conn, key, read_only)
 
     @contextmanager
     def write(self, action: str, detail: dict | None) -> Iterator[sqlite3.Connection]:
@@ -164,16 +244,20 @@ class Store:
     def close(self) -> None:
         """Close the connection (checkpointing the WAL) and release the lock."""
         self.conn.close()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        if self._key is not None:
+            _open_stores[self._key] -= 1
+            if not self.read_only:
+                release_lock(self._key)
+            else:
+                _close_unused(self._key)
+            self._key = None
 
 
 def database_error(path: Path, exc: sqlite3.DatabaseError, read_only: bool) -> ProjectError:
     """A damaged file is NotAProjectError; anything else (read-only, I/O) ProjectIOError."""
     text = str(exc)
     if "malformed" in text or "not a database" in text:
-        return NotAProjectError(f"{path} is damaged (truncated or corrupt): {text}")
+        return damaged(path, f"truncated or corrupt: {text}")
     doing = "open the project" if read_only else "open the project for editing (open it " \
         "read-only to view it)"
     return io_error(path, doing, exc)

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from vocgui.core.voc.class_names import normalise_class_name
 from vocgui.core.voc.file_safety import FileTooLargeError, NotRegularFileError, read_regular
 from vocgui.core.voc.xml_safety import declares_doctype, forbidden_reason, hardened_parser
 
@@ -221,6 +222,12 @@ def object_record(number: int, name: str | None, xmin: str | None, ymin: str | N
     """Object ``number`` of a file from the texts of its elements (None: absent or empty);
     None when it has no name. What is wrong with it is appended to ``problems``."""
     name = (name or "").strip()
+    if not name.isprintable():  # C-fast; rare names need the rule (see class_names)
+        given, name = name, normalise_class_name(name)
+        if name and name != given:
+            problems.append(("class_name", f"object {number}'s <name> {given[:80]!r} has "
+                                           "control characters or odd whitespace; loaded "
+                                           f"as {name[:80]!r}"))
     if not name:
         problems.append(("bad_object", f"object {number} has no <name>; left out"))
         return None
