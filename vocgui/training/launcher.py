@@ -1,8 +1,9 @@
 """Run a training job in a separate process and read its events. Imports no TensorFlow.
 
 The GUI (from its reader thread) and the CLI use :class:`TrainingProcess`: it writes the
-snapshot and the spec into ``out_dir``, spawns ``python -m vocgui.training.child``, and
-turns the child's JSON lines into event dicts (see :mod:`vocgui.training.events`).
+snapshot and the spec into ``out_dir``, spawns ``python -P -m vocgui.training.child``
+(:func:`child_command`), and turns the child's JSON lines into event dicts (see
+:mod:`vocgui.training.events`).
 Exactly one ``finished`` event ends the stream, also when the child crashes or is killed
 (then it is made up here from the exit code and the end of the child's error log,
 ``out_dir/child.log``). One thread may read events while another calls :meth:`stop`.
@@ -28,6 +29,21 @@ from vocgui.training.config import TrainConfig
 _END = object()
 #: Seconds between terminate (SIGTERM) and kill when a child ignores the former.
 _TERMINATE_GRACE = 3.0
+
+
+def child_command(spec_path: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line of the training child and the environment it adds.
+
+    ``-P`` keeps the current directory off the child's ``sys.path``: started from a folder
+    holding a ``vocgui/`` source tree (a clone's parent folder), ``python -m`` would import
+    that tree instead of the installed package. The folder this very ``vocgui`` was
+    imported from goes first on ``PYTHONPATH``, so the child runs the parent's code.
+    """
+    package_root = str(Path(__file__).resolve().parents[2])
+    python_path = os.pathsep.join(
+        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+    return ([sys.executable, "-P", "-m", "vocgui.training.child", str(spec_path)],
+            {"PYTHONPATH": python_path})
 
 
 def _tail(path: Path, max_lines: int = 12, max_bytes: int = 4000) -> str:
@@ -66,10 +82,11 @@ class TrainingProcess:
             "out_dir": str(self.out_dir)}, indent=2), encoding="utf-8")
         self.log_path = self.out_dir / "child.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
+        command, command_env = child_command(self.spec_path)
         child_env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
-                     **(env or {})}
+                     **command_env, **(env or {})}
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "vocgui.training.child", str(self.spec_path)],
+            command,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
             env=child_env, text=True, encoding="utf-8", errors="replace", bufsize=1,
         )
