@@ -91,13 +91,17 @@ def test_any_sequence_undoes_and_redoes_exactly(project: Project, data: st.DataO
 
 def test_texts_and_the_edit_log_name_the_user_action(project: Project) -> None:
     stack = cmd.UndoStack()
-    stack.push(cmd.AddLabel(project, np.arange(120 - 20), "dog"))
-    assert stack.undo_text() == "Add 'dog' to 100 images"
+    rows = np.arange(120 - 20)
+    # The text counts the images that change, not the ones selected.
+    lacking = int((~project.labels[rows, project.classes.index("dog")]).sum())
+    assert 0 < lacking < 100
+    stack.push(cmd.AddLabel(project, rows, "dog"))
+    text = f"Add 'dog' to {lacking} images"
+    assert stack.undo_text() == text
     stack.undo()
-    assert stack.redo_text() == "Add 'dog' to 100 images" and not stack.can_undo()
+    assert stack.redo_text() == text and not stack.can_undo()
     details = project.edit_log()["detail"].tolist()[-2:]
-    assert [d["command"] for d in details] == ["Add 'dog' to 100 images",
-                                               "Undo Add 'dog' to 100 images"]
+    assert [d["command"] for d in details] == [text, f"Undo {text}"]
     assert cmd.SetReview(project, [3], "flagged").text == "Mark 1 image flagged"
     assert cmd.MergeClasses(project, ["cat", "dog"], "pet").text == "Merge 'cat', 'dog' into 'pet'"
 
@@ -119,3 +123,29 @@ def test_a_failed_command_is_not_pushed(project: Project) -> None:
     with pytest.raises(KeyError):
         stack.push(cmd.DeleteClass(project, "no such class"))
     assert len(stack) == 0
+
+
+def test_a_batch_is_one_transaction_all_or_nothing(project: Project, tmp_path) -> None:
+    """A batch whose second step fails leaves the file and memory as before its first."""
+    before = project_state(project)
+    log_length = len(project.edit_log())
+    events: list = []
+    project.events.connect(events.append)
+    taken = project.classes[0]
+    batch = cmd.Batch(project, [cmd.AddLabel(project, [0, 1, 2], "fresh class"),
+                                cmd.AddClass(project, taken)], "Two steps")
+    with pytest.raises(ValueError, match="already exists"):
+        cmd.UndoStack().push(batch)
+    project.events.disconnect(events.append)
+    assert project_state(project) == before
+    assert on_disk(project) == before and len(project.edit_log()) == log_length
+    assert events[-1].rows is None  # the views are told to re-read everything
+    stack = cmd.UndoStack()
+    stack.push(cmd.Batch(project, [cmd.AddLabel(project, [0, 1], "fresh class"),
+                                   cmd.SetReview(project, [0, 1], "reviewed")], "Fix 2"))
+    assert "fresh class" in project.labels_of(1) and on_disk(project) != before
+    entries = project.edit_log()["detail"].tolist()[log_length:]
+    assert [e["command"] for e in entries] == ["Add 'fresh class' to 2 images",
+                                               "Mark 2 images reviewed"]
+    stack.undo()
+    assert project_state(project) == before and on_disk(project) == before

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from main_window_helpers import open_window, private_settings, use_private_data_dir
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from vocgui.core.project.commands import AddClass
+from vocgui.core.project.commands import AddClass, AddLabel
 from vocgui.core.wording import plural
+from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.main_window import MainWindow
 
 
@@ -38,3 +42,71 @@ def test_counted_words_agree_with_their_number() -> None:
     assert plural(1, "class") == "1 class"
     assert plural(3, "class") == "3 classes"
     assert plural(12000, "image") == "12,000 images"
+
+
+def _refuse_writes(project) -> None:
+    """From now on SQLite refuses every write to the real project file, as it does for a
+    file that became read-only under the app ('attempt to write a readonly database')."""
+    project._store.conn.execute("PRAGMA query_only = 1")
+
+
+def test_a_failing_edit_is_shown_to_the_user_and_changes_nothing(qtbot, window) -> None:
+    state, project = window.state, window.state.project
+    window.table.view.setFocus()
+    row = state.current_row
+    before = project.labels.copy()
+    _refuse_writes(project)
+    with qtbot.waitSignal(state.edit_refused) as refused:
+        qtbot.keyClick(window.table.view, Qt.Key.Key_1)  # toggle class 1 from the keyboard
+    message, needs_action = refused.args
+    assert needs_action and "read-only" in message and str(project.path) in message
+    assert message in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: _visible_warning() is not None)
+    box = _visible_warning()
+    assert box.text() == message
+    box.close()
+    np.testing.assert_array_equal(project.labels, before)
+    assert state.undo_stack.count() == 0 and state.current_row == row
+
+
+def test_an_undo_that_fails_keeps_the_stack_where_it_was(qtbot, window) -> None:
+    state, project = window.state, window.state.project
+    rows = np.flatnonzero(~project.labels[:, 0])[:3]
+    assert state.push(AddLabel(project, rows, project.classes[0]))
+    after = project.labels.copy()
+    _refuse_writes(project)
+    with qtbot.waitSignal(state.edit_refused):
+        state.undo_stack.undo()
+    qtbot.waitUntil(lambda: state.undo_stack.index() == 1)
+    assert state.undo_stack.canUndo() and not state.undo_stack.canRedo()
+    np.testing.assert_array_equal(project.labels, after)
+    project._store.conn.execute("PRAGMA query_only = 0")  # writable again: undo works
+    state.undo_stack.undo()
+    assert not project.labels[rows, 0].any()
+
+
+def test_deleting_several_classes_is_one_transaction(qtbot, window, tmp_path) -> None:
+    """The class manager's batch delete is one core command: all go, or none."""
+    state, project = window.state, window.state.project
+    names = project.classes[:2]
+    dialog = ClassManagerDialog(state, window)
+    qtbot.addWidget(dialog)
+    before = project.labels.copy()
+    _refuse_writes(project)
+    with qtbot.waitSignal(state.edit_refused):
+        dialog.delete_classes(names)
+    assert project.classes[:2] == names
+    np.testing.assert_array_equal(project.labels, before)
+    project._store.conn.execute("PRAGMA query_only = 0")
+    dialog.delete_classes(names)
+    assert not set(names) & set(project.classes) and state.undo_stack.count() == 1
+    state.undo_stack.undo()
+    assert project.classes[:2] == names
+    np.testing.assert_array_equal(project.labels, before)
+    dialog.close()
+
+
+def _visible_warning() -> QMessageBox | None:
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    return boxes[0] if boxes else None

@@ -7,31 +7,58 @@ commands (``push``), which run the project's transactional edit methods.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from vocgui.core.project import ChangeEvent, Project
+from vocgui.core.project import ChangeEvent, Project, ProjectError
 from vocgui.core.project.commands import Command
+
+log = logging.getLogger(__name__)
+
+
+#: Edit failures that only need saying (the status bar); every other ProjectError also
+#: gets a dialog, since the user must act (free disk space, fix the file's permissions).
+_SAY_ONLY = (ValueError, KeyError)
 
 
 class _QtCommand(QUndoCommand):
-    """Adapts an already executed core command (redo/undo/text) to Qt's undo stack."""
+    """Adapts an already executed core command (redo/undo/text) to Qt's undo stack.
 
-    def __init__(self, command: Command) -> None:
+    An undo or redo that fails (the file became read-only, the disk is full) changed
+    nothing: the failure goes to ``state``'s error channel and the stack steps back to
+    where it was, so its position keeps matching the labels.
+    """
+
+    def __init__(self, command: Command, state: AppState) -> None:
         super().__init__(command.text)
         self.command = command
+        self.state = state
         # QUndoStack.push calls redo() once; the command has run already (see push()).
-        self._done = True
+        self._skip = True
 
     def redo(self) -> None:
-        if self._done:
-            self._done = False
+        if self._skip:
+            self._skip = False
             return
-        self.command.redo()
+        if not self.state.report_failure(self.command.redo, f"Redo {self.command.text}"):
+            self._step_back(self.state.undo_stack.undo)
 
     def undo(self) -> None:
-        self.command.undo()
+        if self._skip:
+            self._skip = False
+            return
+        if not self.state.report_failure(self.command.undo, f"Undo {self.command.text}"):
+            self._step_back(self.state.undo_stack.redo)
+
+    def _step_back(self, move: Callable[[], None]) -> None:
+        # Qt moves its index after this returns; move it back then, without running the
+        # command again.
+        self._skip = True
+        QTimer.singleShot(0, move)
 
 
 class AppState(QObject):
@@ -53,8 +80,10 @@ class AppState(QObject):
     selection_requested = Signal(object)
     #: The current image changed (argument: row id, -1 for none).
     current_row_changed = Signal(int)
-    #: An edit was refused before it ran, e.g. on a read-only project (argument: message).
-    edit_refused = Signal(str)
+    #: An edit (or its undo) was not made: the project is read-only, the file could not be
+    #: written, the edit was invalid. (message, needs_action: also worth a dialog). Every
+    #: failed edit comes here, never only to stderr.
+    edit_refused = Signal(str, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,20 +112,37 @@ class AppState(QObject):
     def _forward(self, event: ChangeEvent) -> None:
         self.data_changed.emit(event.kind, event.rows, event.columns)
 
-    def push(self, command: Command) -> None:
+    def push(self, command: Command) -> bool:
         """Run a core edit command and put it on the undo stack.
 
-        The command runs first, so one that fails (it raises, and the project's
-        transaction left nothing changed) never lands on the stack. On a project opened
-        read-only nothing runs: ``edit_refused`` says why.
+        The command runs first, so one that fails (the project's transaction left
+        nothing changed) never lands on the stack: ``edit_refused`` says why, as it does
+        on a project opened read-only, where nothing runs. Returns whether it was made.
         """
         if self.project is not None and self.project.read_only:
             self.edit_refused.emit(
                 f"{self.project.path.name} is open read-only: '{command.text}' was not "
-                "made. Open it again without read-only to edit.")
-            return
-        command.redo()
-        self.undo_stack.push(_QtCommand(command))
+                "made. Open it again without read-only to edit.", False)
+            return False
+        if not self.report_failure(command.redo, command.text):
+            return False
+        self.undo_stack.push(_QtCommand(command, self))
+        return True
+
+    def report_failure(self, run: Callable[[], None], what: str) -> bool:
+        """Run ``run`` (one edit); if it fails, say so on ``edit_refused`` and return
+        False. The project's transaction left the file and memory as they were."""
+        try:
+            run()
+        except ProjectError as exc:
+            log.warning("%s failed: %s", what, exc)
+            self.edit_refused.emit(f"'{what}' was not made: {exc}", True)
+            return False
+        except _SAY_ONLY as exc:
+            log.warning("%s refused: %s", what, exc)
+            self.edit_refused.emit(f"'{what}' was not made: {exc}", False)
+            return False
+        return True
 
     # --- filter, selection, current row ------------------------------------------------
     def set_visible_mask(self, mask: np.ndarray) -> None:

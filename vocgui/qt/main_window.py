@@ -313,8 +313,16 @@ class MainWindow(QMainWindow):
         self.menus.update_classes()
         self.menus.update_enabled()
 
-    def _edit_refused(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10_000)
+    def _edit_refused(self, message: str, needs_action: bool) -> None:
+        """Every failed edit is said in the status bar; one the user must act on (a full
+        disk, a file that became read-only) also in a dialog."""
+        self.statusBar().showMessage(message, 15_000)
+        if needs_action:
+            box = QMessageBox(QMessageBox.Icon.Warning, "The edit was not saved", message,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setInformativeText("Nothing was changed; the labels are as they were.")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not exec(): a key press or a menu may be mid-way
 
     def _show_summary(self, project: Project) -> None:
         """The status bar's line about the open project (its counts follow every edit)."""

@@ -34,8 +34,8 @@ class Command:
         self.project = project
 
     def redo(self) -> None:
+        self._remember()  # may refine the text ("Add 'dog' to 2 images" of 3 selected)
         with self.project.logged_as(self.text):
-            self._remember()
             self._apply()
 
     def undo(self) -> None:
@@ -112,6 +112,13 @@ class AddLabel(_LabelCommand):
         self.name = name
         self.text = f"Add {name!r} to {_images(len(self.rows))}"
 
+    def _remember(self) -> None:
+        super()._remember()
+        p = self.project
+        has = (p.labels[self.rows, p.classes.index(self.name)] if self.name in p.classes
+               else np.zeros(len(self.rows), dtype=bool))
+        self.text = f"Add {self.name!r} to {_images(int((~has).sum()))}"
+
     def _apply(self) -> None:
         self.project.add_label(self.rows, self.name)
 
@@ -121,6 +128,13 @@ class RemoveLabel(_LabelCommand):
         super().__init__(project, rows)
         self.name = name
         self.text = f"Remove {name!r} from {_images(len(self.rows))}"
+
+    def _remember(self) -> None:
+        super()._remember()
+        p = self.project
+        has = (p.labels[self.rows, p.classes.index(self.name)] if self.name in p.classes
+               else np.zeros(len(self.rows), dtype=bool))
+        self.text = f"Remove {self.name!r} from {_images(int(has.sum()))}"
 
     def _apply(self) -> None:
         self.project.remove_label(self.rows, self.name)
@@ -233,6 +247,26 @@ class SetClassColor(_ClassCommand):
 
     def _apply(self) -> None:
         self.project.set_class_color(self.name, self.color)
+
+
+class Batch(Command):
+    """Several commands as one step (accepting label fixes, deleting several classes):
+    one transaction, so either all of them are on disk or none is."""
+
+    def __init__(self, project: Project, commands: Sequence[Command], text: str) -> None:
+        super().__init__(project)
+        self.commands = list(commands)
+        self.text = text
+
+    def redo(self) -> None:
+        with self.project.batch(self.text):
+            for command in self.commands:
+                command.redo()
+
+    def undo(self) -> None:
+        with self.project.batch(f"Undo {self.text}"):
+            for command in reversed(self.commands):
+                command.undo()
 
 
 class UndoStack:

@@ -20,7 +20,7 @@ import pandas as pd
 from vocgui.core.project import reading
 from vocgui.core.project.building import write_new_project
 from vocgui.core.project.class_edits import ClassEditsMixin
-from vocgui.core.project.events import EventHub
+from vocgui.core.project.events import ChangeEvent, EventHub
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import MIGRATIONS, Migration
@@ -37,14 +37,8 @@ class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin):
         self._store = store
         self.events = EventHub()
         self._command_text: str | None = None
-        conn = store.conn
         try:
-            self.roots: list[str] = reading.read_roots(conn)
-            self._classes = reading.read_classes(conn)
-            n_images = conn.execute("SELECT COUNT(*) FROM images").fetchone()[0]
-            self._labels = reading.read_label_matrix(conn, n_images, self._classes)
-            self._images = reading.read_images(conn, self._labels, self._classes,
-                                               reading.read_problem_counts(conn))
+            self._read_memory()
         except sqlite3.DatabaseError as exc:
             store.close()
             raise database_error(store.path, exc, store.read_only) from exc
@@ -55,6 +49,17 @@ class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin):
         self._problems: list[Problem] | None = None
         if not store.read_only:
             self.mark_abandoned_runs()
+
+    def _read_memory(self) -> None:
+        """Read the roots, classes, labels and image table from the file."""
+        conn = self._store.conn
+        self.roots: list[str] = reading.read_roots(conn)
+        self._classes = reading.read_classes(conn)
+        n_images = conn.execute("SELECT COUNT(*) FROM images").fetchone()[0]
+        self._labels = reading.read_label_matrix(conn, n_images, self._classes)
+        self._images = reading.read_images(conn, self._labels, self._classes,
+                                           reading.read_problem_counts(conn))
+        self._objects = None
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
@@ -184,6 +189,19 @@ class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin):
             yield
         finally:
             self._command_text = previous
+
+    @contextmanager
+    def batch(self, text: str) -> Iterator[None]:
+        """The edits made inside the block are one transaction: all on disk when it ends,
+        or, when it raises, none (memory is then read back from the file, and one
+        ChangeEvent for every row and class tells the views)."""
+        try:
+            with self._store.transaction(text):
+                yield
+        except BaseException:
+            self._read_memory()
+            self.events.emit(ChangeEvent("classes", None, ("labels", "review", "note")))
+            raise
 
     def _detail(self, **detail: object) -> dict:
         if self._command_text is not None:

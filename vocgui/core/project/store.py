@@ -181,6 +181,7 @@ class Store:
         self.conn = conn
         self.read_only = read_only
         self._key: tuple[int, int] | None = key
+        self._depth = 0  # > 0 inside transaction(): writes join it, one commit at its end
 
     @classmethod
     def open(cls, path: Path, read_only: bool = False,
@@ -223,16 +224,17 @@ class Store:
         """
         if self.read_only:
             raise ProjectIOError(f"{self.path} is open read-only; nothing was changed")
+        if self._depth:  # part of a transaction(): it commits or rolls back everything
+            yield self.conn
+            self._log(action, detail)
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise io_error(self.path, f"start the edit '{action}'", exc) from exc
         try:
             yield self.conn
-            if detail is not None:
-                self.conn.execute(
-                    "INSERT INTO edit_log (at, who, action, detail) VALUES (?, ?, ?, ?)",
-                    (now_utc(), current_user(), action, json.dumps(detail, ensure_ascii=False)))
+            self._log(action, detail)
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
@@ -240,6 +242,30 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 raise io_error(self.path, f"save the edit '{action}'", exc) from exc
             raise
+
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[None]:
+        """Every :meth:`write` inside the block joins one durable transaction: all of them
+        are on disk when the block ends, or (it raised) none of them is."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self.write(action, None):
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+
+    def _log(self, action: str, detail: dict | None) -> None:
+        if detail is not None:
+            self.conn.execute(
+                "INSERT INTO edit_log (at, who, action, detail) VALUES (?, ?, ?, ?)",
+                (now_utc(), current_user(), action, json.dumps(detail, ensure_ascii=False)))
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL) and release the lock."""

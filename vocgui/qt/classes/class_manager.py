@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project.commands import (
     AddClass,
+    Batch,
     DeleteClass,
     MergeClasses,
     RenameClass,
@@ -175,14 +176,11 @@ class ClassManagerDialog(QDialog):
         return True
 
     def delete_classes(self, names: list[str]) -> None:
-        stack = self.state.undo_stack
-        stack.beginMacro(f"Delete class '{names[0]}'" if len(names) == 1
-                         else f"Delete {len(names)} classes")
-        try:
-            for name in names:
-                self.state.push(DeleteClass(self.state.project, name))
-        finally:
-            stack.endMacro()
+        project = self.state.project
+        text = (f"Delete class '{names[0]}'" if len(names) == 1
+                else f"Delete {len(names)} classes")
+        # One core command, one transaction: all of them go, or (a failure) none.
+        self.state.push(Batch(project, [DeleteClass(project, n) for n in names], text))
         self._say("")
 
     def move_selected(self, delta: int) -> None:

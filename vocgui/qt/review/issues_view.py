@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.evaluation.label_fixes import fix_commands
-from vocgui.core.project.commands import Command, SetReview
+from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.issues_model import IssuesModel
@@ -114,13 +114,8 @@ class IssuesView(QWidget):
                        f"{verb} {plural(len(rows), 'image')}")
 
     def _push_all(self, commands: list[Command], text: str) -> None:
-        stack = self.state.undo_stack
-        stack.beginMacro(text)
-        try:
-            for command in commands:
-                self.state.push(command)
-        finally:
-            stack.endMacro()
+        # One core command, one transaction: a failure leaves every label as it was.
+        self.state.push(Batch(self.state.project, commands, text))
 
     def _found(self, issues: pd.DataFrame) -> None:
         self.model.set_issues(issues)
