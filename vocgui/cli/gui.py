@@ -48,6 +48,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.screenshot is not None or args.benchmark_startup:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from vocgui.qt.display import display_problem  # before Qt, which would abort
+
+    problem = display_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     from PySide6.QtCore import QSize
 
     from vocgui.qt.app import run_app
