@@ -25,7 +25,7 @@ from vocgui.core.project import (
     ProjectIOError,
     ProjectLockedError,
 )
-from vocgui.core.project.schema import migrate
+from vocgui.core.project.schema import MIGRATIONS, migrate
 
 LOADER_COLUMNS = ["filename", "root", "image_path", "annotation_path", "labels", "n_objects",
                   "width", "height", "depth", "segmented", "split"]
@@ -165,18 +165,20 @@ def test_forward_migrations_run_in_order_once(voc_sample: Path, tmp_path: Path) 
     def seed_tags(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO tags VALUES ('from v3')")
 
-    migrations = [add_tags_table, seed_tags]  # versions 1 -> 2 -> 3
+    # The real migrations first, then two more: versions ... -> N+1 -> N+2.
+    migrations = [*MIGRATIONS, add_tags_table, seed_tags]
+    last = len(migrations) + 1
     with Project.open(path, migrations=migrations) as p:
         assert len(p.images) == 100
     with Project.open(path, migrations=migrations) as p:  # second open: nothing to do
         rows = p._store.conn.execute("SELECT name FROM tags").fetchall()
         version = p._store.conn.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    assert rows == [("from v3",)] and version == "3"
-    with pytest.raises(NewerSchemaError):  # this vocgui (schema 1) refuses it now
+    assert rows == [("from v3",)] and version == str(last)
+    with pytest.raises(NewerSchemaError):  # this vocgui (an older schema) refuses it now
         Project.open(path)
     conn = sqlite3.connect(path)
-    assert migrate(conn, 3, migrations) == 3
+    assert migrate(conn, last, migrations) == last
     conn.close()
 
 

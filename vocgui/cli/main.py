@@ -22,6 +22,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("vocgui.cli.demo", "write the built-in demo dataset to a folder"),
     "train": ("vocgui.cli.train", "train a model on a project or VOC folder, headless"),
     "review": ("vocgui.cli.review", "write a post-mortem report of a training run"),
+    "duplicates": ("vocgui.cli.duplicates",
+                   "list exact and near-duplicate images, leaks and label conflicts"),
     "gui": ("vocgui.cli.gui", "open the desktop app (the default)"),
 }
 

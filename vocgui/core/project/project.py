@@ -21,6 +21,7 @@ from vocgui.core.project import reading
 from vocgui.core.project.building import write_new_project
 from vocgui.core.project.class_edits import ClassEditsMixin
 from vocgui.core.project.events import ChangeEvent, EventHub
+from vocgui.core.project.hash_cache import HashCacheMixin
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import MIGRATIONS, Migration
@@ -29,7 +30,7 @@ from vocgui.core.project.store import Store, damaged, database_error
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
-class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin):
+class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin, HashCacheMixin):
     """One vocgui project file, open for editing (or read-only)."""
 
     def __init__(self, store: Store) -> None:

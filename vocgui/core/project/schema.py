@@ -14,13 +14,28 @@ from pathlib import Path
 from vocgui.core.project.errors import NewerSchemaError, NotAProjectError
 
 #: The schema this vocgui writes. Bump it and append a migration for every change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
-#: inside the transaction that also records the new version. Version 1 is the first schema,
-#: so the list is empty until the schema changes.
+#: inside the transaction that also records the new version.
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = []
+
+#: Version 2: a cache of each image file's hashes (duplicate finding), keyed by image id
+#: and checked against the file's mtime and size. Hashes are 64-bit, stored signed.
+IMAGE_HASHES_DDL = """
+CREATE TABLE image_hashes (
+    image_id INTEGER PRIMARY KEY,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    content TEXT NOT NULL, phash INTEGER, phash_inset INTEGER, error TEXT NOT NULL
+);
+"""
+
+
+def _add_image_hashes(conn: sqlite3.Connection) -> None:
+    conn.execute(IMAGE_HASHES_DDL)
+
+
+MIGRATIONS: list[Migration] = [_add_image_hashes]
 
 #: Review status stored as a small integer; index = stored code.
 REVIEW_STATUSES = ("unreviewed", "reviewed", "flagged")
@@ -87,7 +102,7 @@ CREATE TABLE predictions (
     rows BLOB NOT NULL, scores BLOB NOT NULL,
     PRIMARY KEY (run_id, split)
 );
-"""
+""" + IMAGE_HASHES_DDL
 
 
 def read_version(conn: sqlite3.Connection, path: Path) -> int:

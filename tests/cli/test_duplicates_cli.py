@@ -1,0 +1,51 @@
+"""``vocgui duplicates``: groups, leaks and conflicts of a real folder, text and JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from duplicates_helpers import LEAKING, PLANTED, planted_voc  # noqa: E402
+
+from vocgui.cli.main import main  # noqa: E402
+from vocgui.core.project import Project  # noqa: E402
+
+
+def test_a_folder_is_reported_as_json_and_its_hashes_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    root, ids = planted_voc(tmp_path)
+    monkeypatch.setenv("VOCGUI_DATA_DIR", str(tmp_path / "data"))
+    assert main(["duplicates", str(root), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["images"] == len(ids) + len(PLANTED)
+    assert len(report["groups"]) == len(PLANTED)
+    assert report["leaks"] == 1 and report["leaked_images"] == 1
+    leak = next(g for g in report["groups"] if g["leak"])
+    assert sorted(leak["filenames"]) == sorted([f"{ids[5]}.jpg", f"{LEAKING[0]}.jpg"])
+    assert leak["splits"] == ["train", "val"]
+    (project_file,) = (tmp_path / "data" / "projects").glob("*.vocgui")
+    with Project.open(project_file, read_only=True) as p:
+        assert p.image_hash_cache().known.all()
+
+    # A project file works too; the text output names every group and marks the leak,
+    # and a tighter threshold drops the copies that are further apart than it.
+    assert main(["duplicates", str(project_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("LEAK") == 1 and "exact copies" in out and "copy_cropped.jpg" in out
+    assert out.strip().splitlines()[-1].startswith(
+        f"{len(PLANTED)} groups of duplicates among {len(ids) + len(PLANTED)} images")
+    assert main(["duplicates", str(project_file), "--threshold", "0", "--json"]) == 0
+    tight = json.loads(capsys.readouterr().out)
+    assert 0 < len(tight["groups"]) < len(PLANTED)
+    assert all(g["distance"] == 0 for g in tight["groups"])
+
+
+def test_bad_input_is_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["duplicates", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    assert main(["duplicates", str(tmp_path), "--threshold", "40"]) == 2
+    assert "between 0 and 15" in capsys.readouterr().err

@@ -1,0 +1,90 @@
+"""A real VOC folder with planted copies: shared by the duplicates tests (core, CLI, Qt).
+
+Real images from ../shared/data/voc2012-sample are copied, and some get near-copies made
+with Pillow (resized, recompressed at low quality, cropped by 4% on every side, turned
+grey) plus an exact copy, each with its own annotation XML, and an official split that
+puts one copy on the other side of its original.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+SHARED = Path(os.environ.get("VOCGUI_SHARED", Path(__file__).resolve().parents[2].parent
+                             / "shared"))
+SAMPLE = SHARED / "data" / "voc2012-sample"
+
+#: planted copy name -> (original image id, how it was made)
+PLANTED = {
+    "copy_resized": (0, "resized"),
+    "copy_lowq": (1, "lowq"),
+    "copy_cropped": (2, "cropped"),
+    "copy_grey": (3, "grey"),
+    "copy_exact": (4, "exact"),
+    "copy_leak": (5, "lowq"),
+}
+#: planted copies that go to 'val' while their originals are in 'train'.
+LEAKING = ("copy_leak",)
+
+
+def sample_or_skip() -> Path:
+    """The shared sample folder, or skip the test (one line saying why)."""
+    if not (SAMPLE / "JPEGImages").is_dir():
+        pytest.skip(f"shared VOC sample not found at {SAMPLE} (set VOCGUI_SHARED)")
+    return SAMPLE
+
+
+def _make_copy(source: Path, target: Path, how: str) -> None:
+    if how == "exact":
+        shutil.copyfile(source, target)
+        return
+    with Image.open(source) as im:
+        im = im.convert("RGB")
+        w, h = im.size
+        if how == "resized":
+            im.resize((w * 2 // 3, h * 2 // 3), Image.Resampling.BILINEAR).save(target,
+                                                                                 quality=90)
+        elif how == "lowq":
+            im.save(target, quality=20)
+        elif how == "cropped":
+            dx, dy = round(w * 0.04), round(h * 0.04)
+            im.crop((dx, dy, w - dx, h - dy)).save(target, quality=90)
+        elif how == "grey":
+            im.convert("L").save(target, quality=90)
+
+
+def planted_voc(out: Path, n_originals: int = 40) -> tuple[Path, list[str]]:
+    """Write the folder; return (VOC root, image ids in file-name order of the originals)."""
+    sample = sample_or_skip()
+    root = out / "planted"
+    (root / "Annotations").mkdir(parents=True)
+    (root / "JPEGImages").mkdir()
+    (root / "ImageSets" / "Main").mkdir(parents=True)
+    ids = sorted(p.stem for p in (sample / "JPEGImages").glob("*.jpg"))[:n_originals]
+    for image_id in ids:
+        shutil.copyfile(sample / "JPEGImages" / f"{image_id}.jpg",
+                        root / "JPEGImages" / f"{image_id}.jpg")
+        shutil.copyfile(sample / "Annotations" / f"{image_id}.xml",
+                        root / "Annotations" / f"{image_id}.xml")
+    for name, (k, how) in PLANTED.items():
+        original = ids[k]
+        _make_copy(sample / "JPEGImages" / f"{original}.jpg",
+                   root / "JPEGImages" / f"{name}.jpg", how)
+        xml = (sample / "Annotations" / f"{original}.xml").read_text()
+        xml = re.sub(r"<filename>[^<]*</filename>", f"<filename>{name}.jpg</filename>", xml)
+        with Image.open(root / "JPEGImages" / f"{name}.jpg") as im:
+            w, h = im.size
+        xml = re.sub(r"<width>\d+</width>", f"<width>{w}</width>", xml)
+        xml = re.sub(r"<height>\d+</height>", f"<height>{h}</height>", xml)
+        (root / "Annotations" / f"{name}.xml").write_text(xml)
+    # Originals and planted copies in 'train', except the leaking copies in 'val'.
+    train = [*ids, *(n for n in PLANTED if n not in LEAKING)]
+    (root / "ImageSets" / "Main" / "train.txt").write_text("\n".join(train) + "\n")
+    (root / "ImageSets" / "Main" / "val.txt").write_text("\n".join(LEAKING) + "\n")
+    return root, ids

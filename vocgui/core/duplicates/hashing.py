@@ -1,0 +1,110 @@
+"""Content and perceptual hashes of image files, read once each.
+
+The content hash (BLAKE2b, 128 bits, of the file's bytes) finds exact copies. The
+perceptual hash is pHash as imagehash defines it (64 bits: is each of the lowest 8x8 DCT
+coefficients of a 32x32 greyscale thumbnail above their median), which changes little
+when an image is resized, recompressed, cropped a little or turned grey, so near-copies
+lie within a few bits of each other; the tests check it bit for bit against
+``imagehash.phash``. pHash only ever looks at 32x32 luminance pixels, so a JPEG is decoded
+with Pillow's draft mode: the decoder produces the luma plane at 1/8 scale (63x47 for a
+500x375 VOC image) instead of full colour at full size, and the two hashes (whole image
+and centre) come from one small matrix product instead of two full DCTs
+(``benchmarks/bench_phash.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+#: Side of the square thumbnail pHash reads (hash_size 8 x highfreq_factor 4).
+PHASH_INPUT_SIDE = 32
+#: Each side of the centre hash's box is this far in: a copy cropped by about this much
+#: on every side has a whole-image hash close to the original's centre hash.
+INSET = 0.04
+#: Coefficients kept per axis (8 x 8 = 64 bits).
+HASH_SIDE = 8
+#: Rows 0..7 of the (unnormalised) DCT-II matrix of size 32: ``D @ x @ D.T`` gives the
+#: same lowest coefficients as ``scipy.fft.dct(dct(x, axis=0), axis=1)[:8, :8]``.
+_DCT = 2 * np.cos(np.pi * np.arange(HASH_SIDE)[:, None]
+                  * (2 * np.arange(PHASH_INPUT_SIDE)[None, :] + 1) / (2 * PHASH_INPUT_SIDE))
+#: Images hashed per task: large enough that thread hand-offs cost nothing.
+_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class FileHash:
+    """The hashes of one file: ``content`` as 32 hex digits ("" when the file cannot be
+    read), the pHashes of the whole image and of its centre (None, with ``error`` saying
+    why, when it cannot be decoded)."""
+
+    content: str
+    phash: int | None
+    phash_inset: int | None
+    error: str = ""
+
+
+def thumbnail(image: Image.Image, inset: float = 0.0) -> np.ndarray:
+    """The 32x32 greyscale thumbnail pHash reads (float64), of the whole image or of its
+    centre ``inset`` in from every side."""
+    gray = image.convert("L")
+    w, h = gray.size
+    box = (w * inset, h * inset, w * (1 - inset), h * (1 - inset))
+    return np.asarray(gray.resize((PHASH_INPUT_SIDE, PHASH_INPUT_SIDE),
+                                  Image.Resampling.LANCZOS, box=box), dtype=np.float64)
+
+
+def phash_of_thumbnails(thumbnails: np.ndarray) -> list[int]:
+    """pHash of each (32, 32) thumbnail in a (k, 32, 32) stack, as unsigned 64-bit
+    integers (first coefficient = highest bit)."""
+    coefficients = (_DCT @ thumbnails @ _DCT.T).reshape(len(thumbnails), -1)
+    bits = coefficients > np.median(coefficients, axis=1, keepdims=True)
+    return [int.from_bytes(np.packbits(b).tobytes(), "big") for b in bits]
+
+
+def hash_file(path: str | os.PathLike) -> FileHash:
+    """Content hash and pHash of one image file; never raises for a bad file."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FileHash("", None, None, f"cannot read the file: {exc.strerror or exc}")
+    content = hashlib.blake2b(data, digest_size=16).hexdigest()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            # JPEG only: decode the luma plane at the smallest scale still >= 32x32.
+            image.draft("L", (PHASH_INPUT_SIDE, PHASH_INPUT_SIDE))
+            whole, centre = phash_of_thumbnails(np.stack([thumbnail(image),
+                                                          thumbnail(image, INSET)]))
+            return FileHash(content, whole, centre)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        return FileHash(content, None, None, f"cannot decode the image: {exc}")
+
+
+def hash_files(paths: Sequence[str], workers: int = 2,
+               progress: Callable[[int, int], None] | None = None,
+               cancel: Callable[[], bool] | None = None) -> list[FileHash] | None:
+    """:func:`hash_file` of every path, in order, on ``workers`` threads (Pillow decodes
+    without the GIL). ``progress(done, total)`` is called on the calling thread after each
+    chunk; when ``cancel()`` turns True the rest is skipped and None is returned."""
+    chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    results: list[FileHash] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(lambda c: [hash_file(p) for p in c], chunk)
+                   for chunk in chunks]
+        for future in futures:
+            if cancel is not None and cancel():
+                for pending in futures:
+                    pending.cancel()
+                return None
+            results.extend(future.result())
+            if progress is not None:
+                progress(len(results), len(paths))
+    return results

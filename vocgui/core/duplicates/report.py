@@ -1,0 +1,75 @@
+"""Duplicates of a project: hash what changed, group, and say what the groups mean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from vocgui.core.duplicates.cache import as_image_hashes, file_stats, refresh_hashes
+from vocgui.core.duplicates.groups import DuplicateGroup, find_groups, leaked_rows
+from vocgui.core.duplicates.thresholds import DEFAULT_THRESHOLD
+from vocgui.core.project.hash_cache import HashCache
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    """Groups found at ``threshold``, and the images that could not be hashed
+    (``errors``: image id -> why)."""
+
+    groups: list[DuplicateGroup]
+    threshold: int
+    n_images: int
+    errors: dict[int, str]
+
+    @property
+    def leaks(self) -> list[DuplicateGroup]:
+        return [g for g in self.groups if g.leak]
+
+    @property
+    def label_conflicts(self) -> list[DuplicateGroup]:
+        return [g for g in self.groups if g.label_conflict]
+
+    @property
+    def leaked_rows(self) -> np.ndarray:
+        """Validation or test images with a copy on another side."""
+        return leaked_rows(self.groups)
+
+
+def report_from_cache(cache: HashCache, labels: Sequence[tuple[str, ...]],
+                      splits: Sequence[str], threshold: int = DEFAULT_THRESHOLD
+                      ) -> DuplicateReport:
+    """The report for an up-to-date cache (plain values: safe in a worker thread)."""
+    groups = find_groups(as_image_hashes(cache), labels, splits, threshold)
+    errors = {int(r): str(cache.error[r]) for r in np.flatnonzero(cache.error != "")}
+    return DuplicateReport(groups, threshold, len(cache.known), errors)
+
+
+def find_duplicates(project, threshold: int = DEFAULT_THRESHOLD, workers: int = 2,
+                    progress: Callable[[int, int], None] | None = None,
+                    cancel: Callable[[], bool] | None = None) -> DuplicateReport | None:
+    """Hash the project's new or changed images (cached in the project unless it is
+    read-only), then group them. None if cancelled. Call on the project's thread."""
+    refreshed = refresh_hashes(project.absolute_paths(), project.image_hash_cache(),
+                               workers=workers, progress=progress, cancel=cancel)
+    if refreshed is None:
+        return None
+    cache, changed = refreshed
+    project.save_image_hashes(changed, cache)
+    return report_from_cache(cache, list(project.images["labels"]),
+                             list(project.images["split"]), threshold)
+
+
+def cached_leak_count(project, threshold: int = DEFAULT_THRESHOLD) -> int | None:
+    """How many validation or test images have a near-copy on another side, from the
+    cached hashes of unchanged files only (no image is decoded, so it is quick enough to
+    ask before every training run). None when the images were never hashed."""
+    cache = project.image_hash_cache()
+    if not cache.known.any():
+        return None
+    mtime, size = file_stats(project.absolute_paths())
+    cache.known &= (cache.mtime_ns == mtime) & (cache.size == size)
+    report = report_from_cache(cache, list(project.images["labels"]),
+                               list(project.images["split"]), threshold)
+    return len(report.leaked_rows)
