@@ -4,8 +4,8 @@ Hamming search uses multi-index hashing instead of comparing all n^2 pairs: each
 cut into four 16-bit chunks, and two hashes within ``threshold`` bits agree in at least
 one chunk to within ``threshold // 4`` bits (pigeonhole). So each query looks up, per
 chunk, the few buckets of a sorted index within that radius, and only those candidates
-are checked in full. On 17k hashes this is about 10x faster than the blocked brute force
-(``benchmarks/bench_phash.py``).
+are checked in full; its cost grows with the number of candidates rather than n^2
+(``benchmarks/bench_phash.py`` times it against a blocked brute force).
 """
 
 from __future__ import annotations
