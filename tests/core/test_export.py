@@ -137,7 +137,8 @@ def test_a_session_of_edits_and_exports_never_touches_the_dataset(
         p.set_review([1], "flagged", note="x")
         export_csv(p, tmp_path / "a.csv")
         export_jsonl(p, tmp_path / "a.jsonl")
-        export_voc_imagesets(p, tmp_path / "voc_out")
+        with pytest.raises(ExportError, match="no image has a train"):  # no ImageSets
+            export_voc_imagesets(p, tmp_path / "voc_out")
         p.snapshot().to_csv(tmp_path / "snap.csv")
         with pytest.raises(ExportError):
             export_csv(p, voc_sample / "labels.csv")

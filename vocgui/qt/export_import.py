@@ -16,9 +16,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from vocgui.core.project import Project
 from vocgui.core.project.errors import ExportError, ProjectIOError
-from vocgui.core.project.export import export_csv, export_jsonl, export_voc_imagesets
+from vocgui.core.project.export import (
+    export_csv,
+    export_jsonl,
+    export_voc_imagesets,
+    voc_split_members,
+)
 from vocgui.core.project.label_import import plan_label_import
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 
 #: kind -> (menu text, the core export, file-dialog filter; None = choose a folder)
@@ -27,6 +34,21 @@ EXPORTS: dict[str, tuple[str, Callable, str | None]] = {
     "jsonl": ("Labels as JSON Lines…", export_jsonl, "JSON Lines (*.jsonl)"),
     "voc": ("VOC ImageSets (classification)…", export_voc_imagesets, None),
 }
+
+
+#: kind -> the end of the name a save dialog suggests (after the project's name).
+SUGGESTED_SUFFIX = {"csv": "-labels.csv", "jsonl": "-labels.jsonl", "voc": "-imagesets"}
+
+
+def _written_text(kind: str, project: Project, written: Path) -> str:
+    total = len(project.images)
+    if kind != "voc":
+        return f"{plural(total, 'image')} written to {written}"
+    members = voc_split_members(project)
+    listed = len(members["trainval"]) + len(members["test"])
+    left_out = f" ({plural(total - listed, 'image')} without a split left out)" \
+        if listed < total else ""
+    return f"{plural(listed, 'image')} listed by split in {written}{left_out}"
 
 
 class ExportImport:
@@ -39,13 +61,19 @@ class ExportImport:
 
     def ask_export(self, kind: str) -> None:
         """Ask where, then export (menu entry point)."""
+        project = self.state.project
+        if project is None:
+            return
         text, _, file_filter = EXPORTS[kind]
         title = f"Export {text.rstrip('…')}"
+        suggested = str(Path.home() / f"{Path(project.path).stem}{SUGGESTED_SUFFIX[kind]}")
         if file_filter is None:
-            target = QFileDialog.getExistingDirectory(self.parent, f"{title}: a new, empty "
-                                                      "folder outside the dataset")
+            # A save dialog, not a folder chooser: the new folder's name may be typed in.
+            target, _ = QFileDialog.getSaveFileName(
+                self.parent, f"{title}: a new folder (or an empty one) outside the dataset",
+                suggested, "", options=QFileDialog.Option.DontConfirmOverwrite)
         else:
-            target, _ = QFileDialog.getSaveFileName(self.parent, title, "", file_filter)
+            target, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
         if target:
             self.export(kind, Path(target))
 
@@ -62,8 +90,8 @@ class ExportImport:
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self._tell(QMessageBox.Icon.Information, "Exported",
-                   f"{len(project.images):,} images written to {written}")
+        self._tell(QMessageBox.Icon.Information, "Exported", _written_text(
+            kind, project, written))
         return written
 
     def ask_import(self) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vocgui.core.project.atomic import atomic_text_writer, fsync_dir
+from vocgui.core.atomic import atomic_text_writer, default_mode, fsync_dir
 from vocgui.core.project.errors import ExportError
 from vocgui.core.project.project import Project
 from vocgui.core.voc.labels_csv import encode_labels
@@ -69,24 +69,37 @@ def export_jsonl(project: Project, path: str | os.PathLike) -> Path:
     return target
 
 
+def voc_split_members(project: Project) -> dict[str, list[int]]:
+    """The rows of each of :data:`VOC_SPLITS` (images without a split are in none)."""
+    split = project.images["split"].to_numpy(dtype=object)
+    members = {s: [i for i, v in enumerate(split) if v == s] for s in ("train", "val", "test")}
+    members["trainval"] = sorted(members["train"] + members["val"])
+    return members
+
+
 def export_voc_imagesets(project: Project, folder: str | os.PathLike) -> Path:
     """Write ``<folder>/ImageSets/Main/<class>_<split>.txt`` ('<stem>  1' or '<stem> -1' per
     image of that split) and ``<split>.txt`` for train, val, trainval and test (splits with
-    no images are skipped). ``folder`` must be new or empty; it appears complete or not
-    at all."""
+    no images are skipped; images without a split are in no list, and a project where no
+    image has one is refused). ``folder`` must be new or empty, and need not exist yet;
+    it appears complete or not at all."""
     target = check_outside_roots(project, folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportError(f"{target} exists and is not an empty folder; choose a new folder")
     for name in project.classes:
         if "/" in name or "\\" in name or name in (".", ".."):
             raise ExportError(f"class {name!r} cannot be part of a file name; rename it first")
+    members = voc_split_members(project)
+    if not members["trainval"] and not members["test"]:
+        raise ExportError(
+            "no image has a train, val or test split (the dataset came without "
+            "ImageSets/Main split lists), and the VOC ImageSets export is one list per "
+            "split: nothing was written. Export CSV or JSON Lines instead")
     stems = [Path(f).stem for f in project.images["filename"]]
-    split = project.images["split"].to_numpy(dtype=object)
-    members = {s: [i for i, v in enumerate(split) if v == s] for s in ("train", "val", "test")}
-    members["trainval"] = sorted(members["train"] + members["val"])
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        os.chmod(staging, default_mode(0o777))  # a folder the user made, not mkdtemp's 0700
         main = staging / "ImageSets" / "Main"
         main.mkdir(parents=True)
         labels = project.labels

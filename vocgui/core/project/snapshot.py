@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vocgui.core.project.atomic import atomic_text_writer
+from vocgui.core.atomic import atomic_text_writer
 from vocgui.core.voc.labels_csv import decode_labels, encode_labels
 
 SNAPSHOT_COLUMNS = ("row", "path", "labels", "split")

@@ -19,11 +19,11 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
+
+from vocgui.core.atomic import atomic_text_writer
 
 LABELS_COLUMN = "labels"
 
@@ -52,22 +52,15 @@ def write_labels_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> None:
     """
     if LABELS_COLUMN not in frame.columns:
         raise ValueError(f"the frame has no '{LABELS_COLUMN}' column")
-    target = Path(path)
     columns = [str(column) for column in frame.columns]
     labels_at = columns.index(LABELS_COLUMN)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(columns)
-            for row in frame.itertuples(index=False, name=None):
-                cells = ["" if value is None else str(value) for value in row]
-                cells[labels_at] = encode_labels(row[labels_at])
-                writer.writerow(cells)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_text_writer(path) as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        for row in frame.itertuples(index=False, name=None):
+            cells = ["" if value is None else str(value) for value in row]
+            cells[labels_at] = encode_labels(row[labels_at])
+            writer.writerow(cells)
 
 
 def read_labels_csv(path: str | os.PathLike[str]) -> pd.DataFrame:

@@ -1,6 +1,8 @@
 """Atomic file writes: write a temporary file beside the target, fsync, then rename.
 
 A reader (or a crash) sees either the old file or the complete new one, never a half.
+The file gets the mode any new file of the user's gets (0666 less the umask, usually
+0644), not the 0600 of a temporary file: exports are meant to be shared.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def atomic_text_writer(path: str | os.PathLike) -> Iterator[TextIO]:
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, default_mode(0o666))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
             fh.flush()
@@ -41,3 +44,21 @@ def fsync_dir(folder: str | os.PathLike) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def default_mode(requested: int) -> int:
+    """``requested`` less the process's umask: what ``open``/``mkdir`` would give.
+
+    Read from /proc where it can be (setting the umask to read it would briefly change it
+    for every thread of the process).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return requested & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return requested & ~mask

@@ -1,0 +1,46 @@
+"""File > Export in the real window on the demo: the VOC ImageSets export goes into a
+folder that does not exist yet and says how many images it listed; a dataset without
+splits gets the reason instead of a count."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from main_window_helpers import answer_dialogs, open_window, press, private_settings
+from PySide6.QtWidgets import QMessageBox
+
+from vocgui.core.project.export import voc_split_members
+
+OK = QMessageBox.StandardButton.Ok
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("VOCGUI_DATA_DIR", str(tmp_path / "data"))
+    return private_settings(tmp_path)
+
+
+def test_voc_export_into_a_new_folder_reports_the_images_listed(qtbot, demo_root, tmp_path,
+                                                                settings):
+    window = open_window(qtbot, settings, demo_root)
+    members = voc_split_members(window.state.project)
+    listed = len(members["trainval"]) + len(members["test"])
+    seen = answer_dialogs(press(OK))
+    written = window.menus.exchange.export("voc", tmp_path / "not" / "yet" / "there")
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert written is not None and (written / "ImageSets" / "Main").is_dir()
+    assert seen[0].startswith(f"{listed:,} images listed by split in {written}")
+
+
+def test_voc_export_without_splits_says_why_nothing_was_written(qtbot, demo_root, tmp_path,
+                                                                settings):
+    plain = tmp_path / "no-splits"
+    shutil.copytree(demo_root, plain, ignore=shutil.ignore_patterns("ImageSets"))
+    window = open_window(qtbot, settings, plain)
+    seen = answer_dialogs(press(OK))
+    assert window.menus.exchange.export("voc", tmp_path / "voc") is None
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert "no image has a train, val or test split" in seen[0]
+    assert "written to" not in seen[0] and not (tmp_path / "voc").exists()
