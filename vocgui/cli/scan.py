@@ -1,5 +1,8 @@
 """``vocgui scan PATH``: read a VOC dataset, print its summary and every problem found.
 
+PATH is one or more VOC folders, or one project file (then the summary is of its labels
+as edited, read without disturbing an app that has it open).
+
 Exit status: 0 when at least one image loaded (problems are reported, not fatal), 1 when
 nothing could be loaded (empty or missing folder, every file bad), 2 for a CSV that could
 not be written or would be written inside a dataset folder (vocgui never writes there).
@@ -8,21 +11,25 @@ not be written or would be written inside a dataset folder (vocgui never writes 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # pandas and the loader are imported where used: '--help' and a usage error answer at once.
 if TYPE_CHECKING:
     import pandas as pd
 
+    from vocgui.core.project import Project
     from vocgui.core.voc import VocDataset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="VOC root (with Annotations/) or annotations folder; several "
-                             "are combined into one dataset")
+                             "are combined into one dataset. Or one .vocgui project file: "
+                             "its labels as edited")
     parser.add_argument("--images", metavar="DIR",
                         help="images folder, for an annotations folder given as PATH")
     parser.add_argument("--json", action="store_true",
@@ -40,14 +47,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "either way; skipped without this)")
 
 
-def run(args: argparse.Namespace) -> int:
-    from vocgui.core.project.errors import ExportError
-    from vocgui.core.project.export import refuse_inside_roots
-    from vocgui.core.voc import load_voc, write_labels_csv
+def _read(args: argparse.Namespace, stack: contextlib.ExitStack) -> VocDataset | Project:
+    """The VOC folders, loaded; or the one project file named, as it is now (with its
+    edits), opened read-only so it works while the app has it open."""
+    from vocgui.core.project.location import PROJECT_SUFFIX, open_project_for
+    from vocgui.core.voc import load_voc
 
-    dataset = load_voc(args.paths, images_dir=args.images, keep_repeats=args.keep_repeats,
-                       include_difficult=not args.no_difficult,
-                       follow_links=args.follow_links)
+    if len(args.paths) == 1 and Path(args.paths[0]).suffix == PROJECT_SUFFIX:
+        return stack.enter_context(open_project_for(args.paths[0], read_only=True))
+    return load_voc(args.paths, images_dir=args.images, keep_repeats=args.keep_repeats,
+                    include_difficult=not args.no_difficult, follow_links=args.follow_links)
+
+
+def run(args: argparse.Namespace) -> int:
+    with contextlib.ExitStack() as stack:
+        return _scan(args, stack)
+
+
+def _scan(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
+    from vocgui.core.project.errors import ExportError, ProjectError
+    from vocgui.core.project.export import refuse_inside_roots
+    from vocgui.core.voc import write_labels_csv
+
+    try:
+        dataset = _read(args, stack)
+    except (ProjectError, OSError) as error:
+        print(f"vocgui scan: {error}", file=sys.stderr)
+        return 1
     summary = scan_summary(dataset)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -73,8 +99,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def scan_summary(dataset: VocDataset) -> dict[str, Any]:
-    """The statistics summary plus ``roots``, ``splits`` and ``problems``; JSON-able."""
+def scan_summary(dataset: VocDataset | Project) -> dict[str, Any]:
+    """The statistics summary plus ``roots``, ``splits`` and ``problems``; JSON-able.
+
+    A project has the tables a dataset has (its labels as edited since)."""
     from vocgui.core.stats import dataset_summary, multi_hot
 
     y = multi_hot(dataset.images["labels"], dataset.classes)
@@ -86,7 +114,7 @@ def scan_summary(dataset: VocDataset) -> dict[str, Any]:
     return summary
 
 
-def keras_frame(dataset: VocDataset) -> pd.DataFrame:
+def keras_frame(dataset: VocDataset | Project) -> pd.DataFrame:
     """``filename`` (absolute image path) and ``labels`` columns, one row per image."""
     import pandas as pd
 
