@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QSize, QTimer, QtMsgType, qInstallMessageHandler
@@ -24,7 +25,8 @@ from vocgui.qt.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ICON_PATH = Path(vocgui.__file__).resolve().parents[1] / "resources" / "vocgui.svg"
+#: The app icon, shipped inside the package (see pyproject's package-data).
+ICON = files("vocgui.qt").joinpath("resources", "vocgui.svg")
 #: Window size for screenshots: a common small laptop screen.
 SCREENSHOT_SIZE = QSize(1366, 768)
 
@@ -59,8 +61,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("vocgui")
     app.setApplicationVersion(vocgui.__version__)
     app.setDesktopFileName("vocgui")
-    if ICON_PATH.is_file():
-        app.setWindowIcon(QIcon(str(ICON_PATH)))
+    with as_file(ICON) as icon_path:  # a real file for an installed package
+        app.setWindowIcon(QIcon(str(icon_path)))
     return app
 
 
