@@ -25,6 +25,7 @@ from vocgui.training.config import (
     ConfigError,
     defaults_for,
 )
+from vocgui.training.events import number_text
 from vocgui.training.launcher import TrainingProcess
 
 # The project store (pandas) is imported where used: '--help' and a usage error answer
@@ -102,15 +103,16 @@ class ProgressPrinter:
             eta = event.get("eta")
             eta_text = f" ETA {eta:.0f}s" if eta is not None else ""
             self._line(f"epoch {event['epoch']}/{event['epochs']} [{bar:<30}] "
-                       f"{event['batch']}/{event['batches']} loss {event['loss']:.4f}"
-                       f"{eta_text}", transient=True)
+                       f"{event['batch']}/{event['batches']} loss "
+                       f"{number_text(event['loss'])}{eta_text}", transient=True)
         elif kind == "epoch":
             m = event["metrics"]
             ap = "n/a" if m.get("map") is None else f"{m['map']:.3f}"
-            self._line(f"epoch {event['epoch']}/{event['epochs']}: loss {m['loss']:.4f} "
-                       f"val_loss {m['val_loss']:.4f} F1 micro {m['f1_micro']:.3f} "
-                       f"macro {m['f1_macro']:.3f} mAP {ap} ({event.get('seconds', 0):.1f}s)",
-                       transient=False)
+            self._line(f"epoch {event['epoch']}/{event['epochs']}: loss "
+                       f"{number_text(m.get('loss'))} val_loss {number_text(m.get('val_loss'))}"
+                       f" F1 micro {number_text(m.get('f1_micro'), '.3f')} macro "
+                       f"{number_text(m.get('f1_macro'), '.3f')} mAP {ap} "
+                       f"({event.get('seconds', 0):.1f}s)", transient=False)
         elif kind == "started":
             self._line(f"training {event['config']['backbone']} on "
                        f"{plural(event['n_train'], 'image')}, "

@@ -6,6 +6,7 @@ Imports no TensorFlow, so the GUI can build and show configs.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,8 +102,11 @@ class TrainConfig:
             raise ConfigError(f"val_fraction must be between 0 and 1; got {self.val_fraction}")
         if not 0.0 < self.threshold < 1.0:
             raise ConfigError(f"threshold must be between 0 and 1; got {self.threshold}")
-        if self.learning_rate <= 0 or self.fine_tune_lr <= 0:
-            raise ConfigError("learning rates must be positive")
+        for name in ("learning_rate", "fine_tune_lr"):
+            value = getattr(self, name)
+            # NaN and infinity pass a plain "<= 0" test and make every weight NaN.
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise ConfigError(f"{name} must be a positive finite number; got {value!r}")
         if self.fine_tune_blocks < 0 or self.fine_tune_epochs < 0:
             raise ConfigError("fine_tune_blocks and fine_tune_epochs must be >= 0")
         if not self.weights:

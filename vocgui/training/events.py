@@ -35,11 +35,15 @@ Types and fields (all times in seconds, all metrics floats unless noted):
     ``status`` ("completed" | "stopped" | "failed"), ``message`` (str, human readable;
     for a failure it says what went wrong and what to do), ``model_path`` (str or None),
     ``reason`` (str: "completed", "stopped", "nan_loss", "out_of_memory",
-    "weights_unavailable", "no_images", "bad_config", "crashed", "error").
+    "weights_unavailable", "no_images", "bad_config", "image_changed", "crashed",
+    "error").
 ``log``
     ``message`` (str), ``level`` ("info" | "warning").
 ``excluded``
     ``file`` (str path), ``row`` (int image id or None), ``reason`` (str).
+
+Floats that are NaN or infinite travel as None (JSON has neither); show them with
+:func:`number_text`.
 
 Exactly one ``finished`` event ends every run, also one whose process crashed (the
 launcher then makes it up from the exit code and the end of the error output).
@@ -61,6 +65,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "log": ("message",),
     "excluded": ("file", "reason"),
 }
+
+
+def number_text(value: Any, spec: str = ".4f") -> str:
+    """A metric or loss of an event for display: 'nan' for None (a non-finite value) or
+    NaN, else ``format(value, spec)``."""
+    if value is None or value != value:  # None, or NaN (never equal to itself)
+        return "nan"
+    return format(float(value), spec)
 
 
 class EventError(ValueError):

@@ -27,6 +27,7 @@ from vocgui.training import weights as weights_mod
 from vocgui.training.callbacks import ProgressReporter, StopChecker, ValidationMetrics
 from vocgui.training.config import ConfigError, TrainConfig
 from vocgui.training.data import make_batches
+from vocgui.training.faults import IMAGE_READ_ERRORS, changed_images, changed_images_message
 from vocgui.training.models import build_model, compile_model, unfreeze_top_blocks
 from vocgui.training.prepare import NoUsableImages, Prepared, prepare
 from vocgui.training.reporter import Reporter
@@ -127,16 +128,24 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter) -> Traini
     metrics = ValidationMetrics(reporter, val, data.val.y, data.classes, config.threshold,
                                 config.total_epochs, stopper)
     callbacks = [stopper, keras.callbacks.TerminateOnNaN(), progress, metrics]
-    # shuffle=False: the pipelines shuffle the training images themselves.
-    model.fit(train, epochs=config.epochs, verbose=0, callbacks=callbacks, shuffle=False)
-    if (config.fine_tune_blocks > 0 and config.fine_tune_epochs > 0 and resolved is not None
-            and not stopper.stopped and not progress.nan_loss):
-        opened = unfreeze_top_blocks(base, config.fine_tune_blocks)
-        reporter.on_event(events.log(f"fine-tuning the top {config.fine_tune_blocks} blocks "
-                                     f"({opened} layers) at rate {config.fine_tune_lr}"))
-        compile_model(model, config.fine_tune_lr, data.pos_weight)
-        model.fit(train, initial_epoch=config.epochs, epochs=config.total_epochs, verbose=0,
-                  callbacks=callbacks, shuffle=False)
+    try:
+        # shuffle=False: the pipelines shuffle the training images themselves.
+        model.fit(train, epochs=config.epochs, verbose=0, callbacks=callbacks, shuffle=False)
+        if (config.fine_tune_blocks > 0 and config.fine_tune_epochs > 0
+                and resolved is not None and not stopper.stopped and not progress.nan_loss):
+            opened = unfreeze_top_blocks(base, config.fine_tune_blocks)
+            reporter.on_event(events.log(f"fine-tuning the top {config.fine_tune_blocks} "
+                                         f"blocks ({opened} layers) at rate "
+                                         f"{config.fine_tune_lr}"))
+            compile_model(model, config.fine_tune_lr, data.pos_weight)
+            model.fit(train, initial_epoch=config.epochs, epochs=config.total_epochs,
+                      verbose=0, callbacks=callbacks, shuffle=False)
+    except IMAGE_READ_ERRORS:
+        changed = changed_images(data, config, reporter)
+        if not changed:
+            raise  # not an image's fault: reported as any other error
+        return TrainingResult("failed", changed_images_message(changed), "image_changed",
+                              history=metrics.history)
     (out / "history.json").write_text(json.dumps(metrics.history, indent=1))
     if progress.nan_loss:
         return TrainingResult(

@@ -63,7 +63,8 @@ def prepare(snapshot, config: TrainConfig, reporter: Reporter) -> Prepared:
     paths = [str(p) for p in frame["path"]]
     rows = np.asarray(frame["row"], dtype=np.int64)
     reporter.on_event(events.log(f"checking {len(paths)} images"))
-    checked = check_snapshot(paths, frame["labels"], classes, workers=config.workers)
+    checked = check_snapshot(paths, frame["labels"], classes, workers=config.workers,
+                             pipeline=config.pipeline)
     for pos, path, reason in checked.excluded:
         reporter.on_event(events.excluded(path, reason, int(rows[pos])))
     if checked.unknown_labels:

@@ -2,8 +2,9 @@
 
 A corrupt JPEG passes flow_from_dataframe's own check (which looks only at the file
 name's extension and existence) and then breaks ``fit`` halfway through an epoch, so each
-image is opened, verified and really decoded (a small JPEG draft, which is cheap) first;
-the bad ones are excluded and reported by name. flow_from_dataframe also drops, without a
+image is opened, verified and really decoded (a small JPEG draft, which is cheap) first,
+and its format checked against what the chosen pipeline decodes; the bad ones are
+excluded and reported by name. flow_from_dataframe also drops, without a
 word, rows whose labels are all unknown or empty; here unknown labels are counted and
 reported, and images left with no known label are kept as negatives. Imports no
 TensorFlow.
@@ -19,23 +20,43 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from vocgui.core.voc.file_safety import NotRegularFileError, open_regular
+from vocgui.core.voc.image_header import oversized_message
+
 # A decode at this size (JPEG DCT scaling) still reads every byte of the file.
 _DRAFT_SIZE = (64, 64)
+#: What each pipeline decodes (Pillow's format names). tf.io.decode_image reads these
+#: five (MPO is a camera's multi-picture JPEG); a TIFF used to stop a tfdata run
+#: mid-epoch with "Unknown image file format" and no file name. A pipeline not listed
+#: (flow_from_dataframe) decodes with Pillow, so whatever Pillow opens.
+PIPELINE_FORMATS: dict[str, frozenset[str]] = {
+    "tfdata": frozenset({"JPEG", "MPO", "PNG", "GIF", "BMP", "WEBP"}),
+}
 
 
-def image_problem(path: str) -> str | None:
-    """Why ``path`` cannot be used as a training image, or None when it decodes."""
+def image_problem(path: str, pipeline: str = "flow") -> str | None:
+    """Why ``path`` cannot be used as a training image by ``pipeline``, or None when it
+    decodes. Only regular files are opened (a FIFO would block the check forever)."""
+    formats = PIPELINE_FORMATS.get(pipeline)
     try:
-        with Image.open(path) as img:
+        with open_regular(path) as file, Image.open(file) as img:
+            image_format = img.format
             img.verify()  # structure and checksums; leaves the object unusable
-        with Image.open(path) as img:
+        if formats is not None and image_format not in formats:
+            return (f"is a {image_format} file, which the {pipeline} pipeline cannot decode; "
+                    "convert it to JPEG or PNG, or train with the flow pipeline")
+        with open_regular(path) as file, Image.open(file) as img:
             img.draft("RGB", _DRAFT_SIZE)
             img.convert("RGB").load()
     except FileNotFoundError:
         return "file not found"
+    except NotRegularFileError as exc:
+        return str(exc)
     except Image.UnidentifiedImageError:
         return "not an image file Pillow can read"
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        return oversized_message(exc)
+    except (OSError, SyntaxError, ValueError) as exc:
         return f"unreadable image: {exc}"
     return None
 
@@ -76,11 +97,12 @@ def known_labels(
 
 def check_snapshot(
     paths: Sequence[str], labels: Iterable[Sequence[str]], classes: Sequence[str],
-    workers: int = 2,
+    workers: int = 2, pipeline: str = "flow",
 ) -> Checked:
-    """Decode every image (in ``workers`` threads) and restrict labels to ``classes``."""
+    """Decode every image (in ``workers`` threads) as ``pipeline`` needs, and restrict
+    labels to ``classes``."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        problems = list(pool.map(image_problem, paths))
+        problems = list(pool.map(image_problem, paths, [pipeline] * len(paths)))
     excluded = [(i, p, why) for i, (p, why) in enumerate(zip(paths, problems, strict=True))
                 if why is not None]
     keep = np.array([i for i, why in enumerate(problems) if why is None], dtype=int)

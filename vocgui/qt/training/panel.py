@@ -34,7 +34,7 @@ from vocgui.qt.app_state import AppState
 from vocgui.qt.training.class_table import ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
 from vocgui.qt.training.curves_canvas import CurvesCanvas
-from vocgui.qt.training.progress import batch_progress
+from vocgui.qt.training.progress import batch_progress, excluded_summary
 from vocgui.qt.training.runs_view import RunsView
 from vocgui.qt.training.session import TrainingSession
 from vocgui.training.config import ConfigError
@@ -57,6 +57,8 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.session: TrainingSession | None = None
+        #: (file, reason) of the images the current run's check left out.
+        self._excluded: list[tuple[str, str]] = []
         self.form = TrainConfigForm()
         self.start_button = QPushButton("Start training")
         self.stop_button = QPushButton("Stop")
@@ -132,6 +134,7 @@ class TrainingPanel(QWidget):
             self._show_status(f"Cannot start: could not create the run: {exc}", "failed")
             return
         self.session = session
+        self._excluded = []
         session.event_received.connect(self._on_event)
         session.finished.connect(self._on_finished)
         self.curves.reset()
@@ -199,9 +202,14 @@ class TrainingPanel(QWidget):
             self._show_status(
                 f"Run {self.session.run_id}: training on {plural(event['n_train'], 'image')}, "
                 f"validating on {event['n_val']}, {plural(event['epochs'], 'epoch')} of "
-                f"{plural(event['batches'], 'batch')} on {event.get('device', 'the CPU')}.")
+                f"{plural(event['batches'], 'batch')} on {event.get('device', 'the CPU')}."
+                f"{excluded_summary(self._excluded)}")
             self.progress.setFormat("Preparing the first batch…")
-        elif kind in ("log", "excluded"):
+        elif kind == "excluded":
+            self._excluded.append((str(event.get("file")), str(event.get("reason"))))
+            self._show_status(f"Run {self.session.run_id}: "
+                              f"{excluded_summary(self._excluded).strip()}")
+        elif kind == "log":
             text = event.get("message") or f"Excluded {event.get('file')}: {event.get('reason')}"
             self._show_status(f"Run {self.session.run_id}: {text}")
         self.event_shown.emit(event)
@@ -212,7 +220,8 @@ class TrainingPanel(QWidget):
         self.progress.setFormat(f"Run {session.run_id} {status}")
         if status == "completed":
             self.progress.setValue(1000)
-        self._show_status(f"Run {session.run_id} {status}. {message}", status)
+        self._show_status(f"Run {session.run_id} {status}. {message}"
+                          f"{excluded_summary(self._excluded)}", status)
         self._sync_buttons()
         self.runs.refresh(self.state.project)
         self.runs.select_run(session.run_id)

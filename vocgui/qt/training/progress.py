@@ -1,8 +1,12 @@
-"""The progress line of a running training: fraction done and text from a batch event."""
+"""The texts of a running training: progress from a batch event, the excluded images."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from vocgui.core.wording import plural
+from vocgui.training.events import number_text
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -19,5 +23,20 @@ def batch_progress(event: dict[str, Any]) -> tuple[float, str]:
     epochs, batches = max(int(event["epochs"]), 1), max(int(event["batches"]), 1)
     done = (int(event["epoch"]) - 1 + int(event["batch"]) / batches) / epochs
     text = (f"Epoch {event['epoch']}/{epochs} · batch {event['batch']}/{batches} · "
-            f"loss {float(event['loss']):.4f} · ETA {format_seconds(event.get('eta'))}")
+            f"loss {number_text(event['loss'])} · ETA {format_seconds(event.get('eta'))}")
     return min(max(done, 0.0), 1.0), text
+
+
+#: Excluded images named in the run's message; the rest are counted.
+EXCLUDED_SHOWN = 3
+
+
+def excluded_summary(excluded: list[tuple[str, str]]) -> str:
+    """' Excluded 2 images: a.jpg (why), b.jpg (why).' for the run's message ('' for none)."""
+    if not excluded:
+        return ""
+    shown = ", ".join(f"{Path(path).name} ({reason})"
+                      for path, reason in excluded[:EXCLUDED_SHOWN])
+    more = f" and {len(excluded) - EXCLUDED_SHOWN} more" if len(excluded) > EXCLUDED_SHOWN \
+        else ""
+    return f" Excluded {plural(len(excluded), 'image')}: {shown}{more}."
