@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         add_lazy_tab(self.tabs, "Dataset", self._make_charts)
         add_lazy_tab(self.tabs, "Training", self._make_training)
         add_lazy_tab(self.tabs, "Review", self._make_review)
+        add_lazy_tab(self.tabs, "Duplicates", self._make_duplicates)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(right)
@@ -216,6 +217,12 @@ class MainWindow(QMainWindow):
 
         self.review = ReviewPanel(self.state)
         return self.review
+
+    def _make_duplicates(self) -> QWidget:
+        from vocgui.qt.duplicates import DuplicatesPanel
+
+        self.duplicates = DuplicatesPanel(self.state)
+        return self.duplicates
 
     def _make_thumbnails(self) -> ThumbnailGrid:
         self.thumbnails = ThumbnailGrid(self.state)

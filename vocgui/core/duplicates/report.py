@@ -73,3 +73,16 @@ def cached_leak_count(project, threshold: int = DEFAULT_THRESHOLD) -> int | None
     report = report_from_cache(cache, list(project.images["labels"]),
                                list(project.images["split"]), threshold)
     return len(report.leaked_rows)
+
+
+def leak_warning(project, split_method: str) -> str | None:
+    """What to tell a user about to train with ``split_method`` ('official' uses the
+    project's splits), or None when the cached hashes show no leak (or there are none)."""
+    if split_method != "official":
+        return None
+    count = cached_leak_count(project)
+    if not count:
+        return None
+    return (f"{count} validation or test {'image has' if count == 1 else 'images have'} a "
+            "near-copy on another side of the split, so the run's validation scores would "
+            "be inflated. The Duplicates tab lists them and can move or exclude the copies.")

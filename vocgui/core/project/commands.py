@@ -159,6 +159,32 @@ class SetReview(Command):
         self.project.set_review_rows(self.rows, self._statuses, self._notes)
 
 
+class SetSplits(Command):
+    """Move images to a split (one for all, or one each); 'excluded' leaves them out of
+    training. Undo puts every row back in the split it was in."""
+
+    def __init__(self, project: Project, rows, splits: str | Sequence[str],
+                 text: str | None = None) -> None:
+        super().__init__(project)
+        self.rows = np.asarray(rows, dtype=np.int64).ravel()
+        self.splits = ([splits] * len(self.rows) if isinstance(splits, str)
+                       else [str(s) for s in splits])
+        only = set(self.splits)
+        target = (f"exclude {_images(len(self.rows))} from training" if only == {"excluded"}
+                  else f"Move {_images(len(self.rows))} to {next(iter(only)) or 'no split'!r}"
+                  if len(only) == 1 else f"Change the split of {_images(len(self.rows))}")
+        self.text = text or target[0].upper() + target[1:]
+
+    def _remember(self) -> None:
+        self._before = self.project.images["split"].to_numpy(dtype=object)[self.rows].tolist()
+
+    def _apply(self) -> None:
+        self.project.set_splits(self.rows, self.splits)
+
+    def _revert(self) -> None:
+        self.project.set_splits(self.rows, self._before)
+
+
 class _ClassCommand(Command):
     """Remembers the class list, colours and the labels of the images carrying the classes
     involved; undo restores all three in one transaction."""

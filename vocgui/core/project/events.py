@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Event kinds. 'labels': image labels changed; 'review': review status or note changed;
-#: 'classes': the class list changed (added, renamed, merged, deleted, reordered, recoloured).
-EVENT_KINDS = ("labels", "review", "classes")
+#: 'classes': the class list changed (added, renamed, merged, deleted, reordered, recoloured);
+#: 'split': images moved between splits (or were excluded).
+EVENT_KINDS = ("labels", "review", "classes", "split")
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class ChangeEvent:
 
     ``rows`` holds the image ids whose table cells changed (sorted, possibly empty), or
     None when every row may have changed. ``columns`` names the image-table columns that
-    changed ('labels', 'review', 'note'). ``classes`` names the classes whose label columns
+    changed ('labels', 'review', 'note', 'split'). ``classes`` names the classes whose label columns
     changed (for incremental statistics); for a 'classes' event, the classes involved.
     """
 

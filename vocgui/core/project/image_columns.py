@@ -1,7 +1,8 @@
 """The image table's static columns kept a second time as one blob, read in one go.
 
-The loader's columns (file name, paths, size, split...) never change after a project is
-created; only review status and note do, and those are always read from the images table.
+The loader's columns (file name, paths, size, split...) change rarely: never, except the
+split (a split edit rewrites the blob with the table); review status and note change
+often, and those are always read from the images table.
 Reading the static columns back with ``group_concat`` costs about 1 ms per column on 17k
 images, most of a reopen; one npz blob of numpy arrays decodes in a fraction of that.
 The images table stays the source for SQL queries; the blob is written once, with it.

@@ -26,11 +26,12 @@ from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import MIGRATIONS, Migration
 from vocgui.core.project.snapshot import LabelSnapshot
+from vocgui.core.project.split_edits import SplitEditsMixin
 from vocgui.core.project.store import Store, damaged, database_error
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
-class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin, HashCacheMixin):
+class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, HashCacheMixin):
     """One vocgui project file, open for editing (or read-only)."""
 
     def __init__(self, store: Store) -> None:
@@ -159,13 +160,16 @@ class Project(LabelEditsMixin, ClassEditsMixin, RunsMixin, HashCacheMixin):
                 self._images["image_path"].to_numpy(dtype=object)).tolist()
 
     def snapshot(self) -> LabelSnapshot:
-        """A frozen copy of the labels now, unaffected by later edits (for training)."""
+        """A frozen copy of the labels now, unaffected by later edits (for training).
+
+        Images whose split is 'excluded' are left out (see :mod:`.split_edits`)."""
         frame = pd.DataFrame({
             "row": np.arange(len(self._images), dtype=np.int64),
             "path": pd.Series(self.absolute_paths(), dtype=str),
             "labels": self._images["labels"].copy(),
             "split": self._images["split"].copy(),
         })
+        frame = frame[frame["split"] != "excluded"].reset_index(drop=True)
         return LabelSnapshot(classes=tuple(self._classes.names), frame=frame)
 
     def edit_log(self) -> pd.DataFrame:

@@ -109,9 +109,13 @@ class TableColumns:
         self._orders.pop(Column.LABELS, None)
 
     def refresh(self, kind: str, rows: np.ndarray | None = None) -> None:
-        """Re-read what an edit of ``kind`` ('labels' | 'review' | 'classes') changed."""
+        """Re-read what an edit of ``kind`` ('labels' | 'review' | 'classes' | 'split')
+        changed."""
         if kind == "review":
             self.refresh_review(rows)
+        elif kind == "split":
+            self.split = self.source.images["split"].to_numpy(dtype=str)
+            self._orders.pop(Column.SPLIT, None)
         else:
             self.refresh_labels()
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from vocgui.qt.table.filter import CLASS_MODES, TableFilter
 
 _SPLIT_CHOICES = [("All splits", None), ("train", "train"), ("val", "val"), ("test", "test"),
-                  ("No split", "")]
+                  ("No split", ""), ("Excluded", "excluded")]
 _REVIEW_CHOICES = [("Any status", None), ("Unreviewed", "unreviewed"),
                    ("Reviewed", "reviewed"), ("Flagged", "flagged")]
 #: Typing pauses this long (ms) before the name filter applies.

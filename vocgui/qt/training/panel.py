@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.duplicates.report import leak_warning
 from vocgui.core.project import Project
 from vocgui.core.wording import plural
 from vocgui.plots.training_curves import AVERAGES
@@ -127,6 +129,11 @@ class TrainingPanel(QWidget):
             config = self.form.config()
         except ConfigError as exc:
             self._show_status(f"Cannot start: {exc}", "failed")
+            return
+        leaks = leak_warning(project, config.split)  # near-copies across train and val
+        answer = leaks and QMessageBox.question(self, "Validation images seen in training",
+                                                f"{leaks}\n\nTrain anyway?")
+        if leaks and answer != QMessageBox.StandardButton.Yes:
             return
         try:
             session = TrainingSession(project, config, self)

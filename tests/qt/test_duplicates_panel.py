@@ -1,0 +1,96 @@
+"""The Duplicates tab on real images with planted copies: find, show, act, undo; and the
+Training tab's warning before a run that would validate on near-copies."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from duplicates_helpers import LEAKING, PLANTED, planted_voc  # noqa: E402
+
+from vocgui.core.project import Project  # noqa: E402
+from vocgui.qt.app_state import AppState  # noqa: E402
+from vocgui.qt.duplicates import DuplicatesPanel  # noqa: E402
+from vocgui.qt.duplicates.group_tree import ROW_ROLE  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return planted_voc(tmp_path_factory.mktemp("dups"))[0]
+
+
+@pytest.fixture
+def state(qtbot, planted: Path, tmp_path: Path):
+    state = AppState()
+    state.set_project(Project.create_from_voc(tmp_path / "p.vocgui", planted, workers=1))
+    yield state
+    state.set_project(None)
+
+
+def _find(qtbot, panel: DuplicatesPanel) -> None:
+    with qtbot.waitSignal(panel.call.done, timeout=60_000):
+        panel.find()
+
+
+def test_groups_are_found_shown_and_resolved_with_undo(qtbot, state):
+    panel = DuplicatesPanel(state)
+    qtbot.addWidget(panel)
+    _find(qtbot, panel)
+    assert panel.tree.topLevelItemCount() == len(PLANTED)
+    assert "1 leak across splits" in panel.status.text()
+    first = panel.tree.topLevelItem(0)
+    assert first.text(0).startswith("Leak · 2 images")  # leaks first
+    names = {first.child(k).text(0) for k in range(first.childCount())}
+    assert f"{LEAKING[0]}.jpg" in names
+    assert {first.child(k).text(1) for k in range(2)} == {"train", "val"}
+    # Picking an image makes it the current one.
+    leak_row = int(first.child(1).data(0, ROW_ROLE))
+    panel.tree.setCurrentItem(first.child(1))
+    assert state.current_row == leak_row
+    assert state.project.image_hash_cache().known.all()  # kept in the project
+
+    panel.show_box.setCurrentIndex(1)  # leaks only
+    assert panel.tree.topLevelItemCount() == 1
+    panel.same_split()
+    assert state.undo_stack.undoText() == "Put each of 1 duplicate group in one split"
+    assert state.project.images["split"].iat[leak_row] == "train"
+    assert panel.tree.topLevelItemCount() == 0  # the list follows the edit: no leak left
+    state.undo_stack.undo()
+    assert state.project.images["split"].iat[leak_row] == "val"
+    assert panel.tree.topLevelItemCount() == 1
+
+    panel.show_box.setCurrentIndex(0)
+    panel.tree.topLevelItem(0).setSelected(True)
+    panel.flag()
+    flagged = np.flatnonzero(state.project.images["review"] == "flagged")
+    assert set(flagged) == set(panel.report.groups[0].rows)
+    panel.tree.clearSelection()
+    panel.exclude_copies()
+    excluded = np.flatnonzero(state.project.images["split"] == "excluded")
+    assert len(excluded) == len(PLANTED)
+    assert len(state.project.snapshot().frame) == len(state.project.images) - len(PLANTED)
+
+
+def test_training_asks_before_validating_on_near_copies(qtbot, state, monkeypatch):
+    from vocgui.qt.training import TrainingPanel
+
+    panel = DuplicatesPanel(state)
+    qtbot.addWidget(panel)
+    _find(qtbot, panel)
+    training = TrainingPanel(state)
+    qtbot.addWidget(training)
+    asked = []
+
+    def answer(_parent, title, text):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    training.start()
+    assert len(asked) == 1 and asked[0].startswith("1 validation or test image has a near-copy")
+    assert training.session is None and state.project.runs().empty  # nothing started
