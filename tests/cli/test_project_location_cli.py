@@ -1,5 +1,7 @@
 """A run made with ``vocgui train DIR`` is in the project the app opens for DIR, and
-``vocgui review DIR`` reviews it: the CLI and the app share one project per folder."""
+``vocgui review DIR`` reviews it: the CLI and the app share one project per folder. The
+run is started from a folder holding a decoy ``vocgui/`` package, as from a clone's
+parent folder: the training child must not import it."""
 
 from __future__ import annotations
 
@@ -20,6 +22,10 @@ def test_cli_runs_appear_in_the_project_the_app_opens(demo_root, tmp_path, monke
     monkeypatch.setenv("VOCGUI_DATA_DIR", str(tmp_path / "data"))
     dataset = tmp_path / "VOCdemo"
     shutil.copytree(demo_root, dataset)
+    decoy = tmp_path / "parent-of-a-clone" / "vocgui"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text('raise ImportError("the decoy vocgui was imported")')
+    monkeypatch.chdir(decoy.parent)
     assert main(["train", str(dataset), "--epochs", "1", "--target-size", "32"]) == 0
     assert project_path_for_folder(dataset).is_file()
 
