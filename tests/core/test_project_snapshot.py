@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ from helpers_project import load_dataset
 
 from vocgui.core.project import LabelSnapshot, Project
 from vocgui.core.project.run_recorder import RunRecorder
+from vocgui.core.project.runs import pack_snapshot, unpack_snapshot
 
 
 @pytest.fixture()
@@ -110,3 +113,25 @@ def test_runs_survive_reopening_and_bad_input_is_named(project: Project, tmp_pat
     with Project.open(path, read_only=True) as again:
         assert again.run(run_id)["status"] == "stopped"
         assert again.run(run_id)["epochs"] == [{"epoch": 0, "loss": 1.0}]
+
+
+def test_the_project_keeps_the_snapshot_in_the_one_encoding(project: Project) -> None:
+    project.add_label([3], 'quote " and, comma')
+    snapshot = project.snapshot()
+    blob = pack_snapshot(snapshot)
+    assert zlib.decompress(blob).decode() == snapshot.to_text()
+    back = unpack_snapshot(blob)
+    assert back.classes == snapshot.classes
+    pd.testing.assert_frame_equal(back.frame, snapshot.frame)
+
+
+def test_runs_recorded_in_the_older_json_form_still_read(project: Project) -> None:
+    snapshot = project.snapshot()
+    frame = snapshot.frame
+    legacy = zlib.compress(json.dumps({
+        "classes": list(snapshot.classes), "row": frame["row"].tolist(),
+        "path": frame["path"].tolist(), "labels": [list(t) for t in frame["labels"]],
+        "split": frame["split"].tolist()}).encode(), 3)
+    back = unpack_snapshot(legacy)
+    assert back.classes == snapshot.classes
+    pd.testing.assert_frame_equal(back.frame, snapshot.frame)

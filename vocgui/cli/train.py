@@ -2,9 +2,9 @@
 
 PATH is a project file (.vocgui) or a VOC folder. A VOC folder's project is the one the
 app opens for it (:mod:`vocgui.core.project.location`; or ``--project-file``), never
-inside the dataset, so the run shows in the app. The run goes through the same child
-process as the app's (:class:`vocgui.training.launcher.TrainingProcess`), so this module
-imports no TensorFlow. Exit code: 0 completed, 1 failed, 2 bad input, 130 stopped.
+inside the dataset, so the run shows in the app. The run starts exactly as the app's does
+(:func:`vocgui.training.run_start.start_run`), so this module imports no TensorFlow. Exit
+code: 0 completed, 1 failed, 2 bad input, 130 stopped.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ from vocgui.training.config import (
     defaults_for,
 )
 from vocgui.training.events import number_text
-from vocgui.training.launcher import TrainingProcess
 
 # The project store (pandas) is imported where used: '--help' and a usage error answer
 # at once.
 if TYPE_CHECKING:
     from vocgui.core.project import Project
-    from vocgui.core.project.run_recorder import RunRecorder
+    from vocgui.training.run_start import StartedRun
 
 _OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
               "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
@@ -130,17 +129,9 @@ def _config(args: argparse.Namespace):
     return defaults_for(args.backbone, **overrides)
 
 
-def _run_dir(project: Project, run_id: int, out: str | None) -> Path:
-    from vocgui.core.project.runs import run_folder
-
-    if out:
-        return Path(out)
-    return run_folder(project.path, run_id)
-
-
 def run(args: argparse.Namespace) -> int:
     from vocgui.core.project import ProjectError
-    from vocgui.core.project.run_recorder import RunRecorder
+    from vocgui.training.run_start import RunStartError, start_run
 
     try:
         config = _config(args)
@@ -153,16 +144,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2
     with project:
-        snapshot = project.snapshot()
-        run_id = project.create_run(config.to_dict(), snapshot)
-        out = _run_dir(project, run_id, args.out)
-        print(f"run {run_id} in {project.path}; files in {out}", file=sys.stderr)
-        return _follow(TrainingProcess(snapshot, config, out), RunRecorder(project, run_id),
-                       args.json_log)
+        try:
+            started = start_run(project, config, out_dir=args.out)
+        except (ProjectError, RunStartError) as exc:
+            print(f"vocgui train: {exc}", file=sys.stderr)
+            return 1
+        print(f"run {started.run_id} in {project.path}; files in {started.out_dir}",
+              file=sys.stderr)
+        return _follow(started, args.json_log)
 
 
-def _follow(process: TrainingProcess, recorder: RunRecorder, json_log: str | None) -> int:
+def _follow(started: StartedRun, json_log: str | None) -> int:
     """Print and record every event until the run ends; Ctrl-C stops the run cleanly."""
+    process = started.process
     printer = ProgressPrinter(sys.stdout)
     log = open(json_log, "a", encoding="utf-8") if json_log else None  # noqa: SIM115
     final: dict = {}
@@ -180,7 +174,7 @@ def _follow(process: TrainingProcess, recorder: RunRecorder, json_log: str | Non
             if log:
                 log.write(json.dumps(event) + "\n")
                 log.flush()
-            recorder.handle(event)
+            started.record(event)
             printer.handle(event)
             if event["type"] == "finished":
                 final = event

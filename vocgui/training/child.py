@@ -1,14 +1,16 @@
 """Entry point of the training process: ``python -m vocgui.training.child SPEC.json``.
 
-SPEC holds ``snapshot`` (path of a LabelSnapshot CSV), ``config`` (TrainConfig dict) and
-``out_dir``. Events go to the parent as JSON lines on the *original* stdout; file
-descriptor 1 is then pointed at stderr, so whatever TensorFlow, Keras or a library prints
-lands in the error log and can never corrupt the event stream. A line "stop" on stdin,
-or stdin closing (the parent went away), asks the run to stop.
+SPEC holds ``job`` (a name in :data:`JOBS`; "train" when absent), ``snapshot`` (path of a
+LabelSnapshot CSV), ``config`` (TrainConfig dict) and ``out_dir``. Events go to the
+parent as JSON lines on the *original* stdout; file descriptor 1 is then pointed at
+stderr, so whatever TensorFlow, Keras or a library prints lands in the error log and can
+never corrupt the event stream. A line "stop" on stdin, or stdin closing (the parent went
+away), asks the run to stop.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -17,6 +19,11 @@ from pathlib import Path
 
 from vocgui.training import events
 from vocgui.training.reporter import JsonLinesReporter
+
+#: What a child can run: job name -> "module:function", the function taking
+#: ``(snapshot, config, out_dir, reporter)`` and returning a result with a ``status``.
+#: Imported only once stdout is redirected (the modules import TensorFlow).
+JOBS = {"train": "vocgui.training.job:run_training"}
 
 
 def _event_stream():
@@ -51,14 +58,14 @@ def main(argv: list[str] | None = None) -> int:
 
         snapshot = LabelSnapshot.from_csv(spec["snapshot"])
         config = TrainConfig.from_dict(spec["config"])
+        module_name, function_name = JOBS[spec.get("job", "train")].split(":")
     except (IndexError, OSError, ValueError, KeyError, TypeError) as exc:
         reporter.on_event(events.finished("failed", f"Bad training spec {argv[:1]}: {exc}",
                                           None, "bad_config"))
         return 2
     # TensorFlow is imported only now, after stdout was redirected.
-    from vocgui.training.job import run_training
-
-    result = run_training(snapshot, config, spec["out_dir"], reporter)
+    job = getattr(importlib.import_module(module_name), function_name)
+    result = job(snapshot, config, spec["out_dir"], reporter)
     return 1 if result.status == "failed" else 0
 
 

@@ -27,7 +27,8 @@ Types and fields (all times in seconds, all metrics floats unless noted):
     class order; ap None where undefined).
 ``predictions``
     ``file`` (absolute path of ``predictions.npz``: arrays ``rows`` (int image ids),
-    ``scores`` (float32, n x k), ``classes`` (str), ``y_true`` (bool, n x k)),
+    ``scores`` (float32, n x k), ``classes`` (str); the labels they are scored against
+    are the run's snapshot's, kept once in the project),
     ``split`` ("val"), ``n`` (int rows), ``epoch`` (int: the epoch whose end produced
     them; after a Stop, the last complete epoch, while ``model.keras`` holds the weights
     at the Stop).

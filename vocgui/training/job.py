@@ -69,8 +69,9 @@ def _pipelines(data: Prepared, config: TrainConfig):
 
 
 def _save_predictions(path: Path, data: Prepared, scores: np.ndarray) -> None:
+    # No y_true: the project keeps the labels once, in the run's snapshot.
     np.savez(path, rows=data.val.rows.astype(np.int64), scores=scores.astype(np.float32),
-             classes=np.array(data.classes, dtype=str), y_true=data.val.y.astype(bool))
+             classes=np.array(data.classes, dtype=str))
 
 
 def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter) -> TrainingResult:

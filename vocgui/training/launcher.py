@@ -1,9 +1,12 @@
 """Run a training job in a separate process and read its events. Imports no TensorFlow.
 
-The GUI (from its reader thread) and the CLI use :class:`TrainingProcess`: it writes the
+Runs are started through :func:`vocgui.training.run_start.start_run` (the app and the CLI
+alike), which records the run and builds a :class:`TrainingProcess`: it writes the
 snapshot and the spec into ``out_dir``, spawns ``python -P -m vocgui.training.child``
 (:func:`child_command`), and turns the child's JSON lines into event dicts (see
-:mod:`vocgui.training.events`).
+:mod:`vocgui.training.events`) on its own reader thread. That thread is the only hop
+between the child and the consumer: it queues each event and calls ``notify()``; the
+consumer takes them with :meth:`poll`.
 Exactly one ``finished`` event ends the stream, also when the child crashes or is killed
 (then it is made up here from the exit code and the end of the child's error log,
 ``out_dir/child.log``). One thread may read events while another calls :meth:`stop`.
@@ -19,7 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,18 +71,25 @@ def _exit_description(code: int) -> str:
 
 
 class TrainingProcess:
-    """One training run in a child process; iterate :meth:`events` or call :meth:`poll`."""
+    """One job (``job``: a name in :data:`vocgui.training.child.JOBS`) in a child process;
+    iterate :meth:`events` or call :meth:`poll`.
+
+    ``notify``, if given, is called on the reader thread after each event is queued and
+    once more when the stream has ended (a Qt consumer passes a signal's ``emit``).
+    """
 
     def __init__(self, snapshot, config: TrainConfig, out_dir: str | os.PathLike,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, job: str = "train",
+                 notify: Callable[[], None] | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         snapshot_path = self.out_dir / "snapshot.csv"
         snapshot.to_csv(snapshot_path)
         self.spec_path = self.out_dir / "spec.json"
         self.spec_path.write_text(json.dumps({
-            "snapshot": str(snapshot_path), "config": config.to_dict(),
+            "job": job, "snapshot": str(snapshot_path), "config": config.to_dict(),
             "out_dir": str(self.out_dir)}, indent=2), encoding="utf-8")
+        self._notify = notify or (lambda: None)
         self.log_path = self.out_dir / "child.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
         command, command_env = child_command(self.spec_path)
@@ -127,10 +137,12 @@ class TrainingProcess:
                 event = events.log(f"child: {line}", level="warning")
             finished = finished or event["type"] == "finished"
             self._queue.put(event)
+            self._notify()
         code = self._proc.wait()
         if not finished:
             self._queue.put(self._synthetic_finish(code))
         self._queue.put(_END)
+        self._notify()
 
     def _synthetic_finish(self, code: int) -> dict[str, Any]:
         tail = _tail(self.log_path)

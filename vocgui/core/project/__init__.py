@@ -23,7 +23,7 @@ from vocgui.core.project.errors import (
     ProjectIOError,
     ProjectLockedError,
 )
-from vocgui.core.project.events import ChangeEvent
+from vocgui.core.project.events import ChangeEvent, RunEvent
 from vocgui.core.project.project import Project
 from vocgui.core.project.runs import Predictions
 from vocgui.core.project.schema import REVIEW_STATUSES, SCHEMA_VERSION
@@ -32,5 +32,5 @@ from vocgui.core.project.snapshot import LabelSnapshot
 __all__ = [
     "ChangeEvent", "LabelSnapshot", "NewerSchemaError", "NotAProjectError", "Predictions",
     "Project", "ProjectError", "ProjectIOError", "ProjectLockedError", "REVIEW_STATUSES",
-    "SCHEMA_VERSION",
+    "RunEvent", "SCHEMA_VERSION",
 ]

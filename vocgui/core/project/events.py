@@ -1,4 +1,5 @@
-"""Change events: which rows and which columns an edit changed, so views update only those."""
+"""Change events: which rows and which columns an edit changed, so views update only those;
+and run events: what was recorded about a training run, so views never poll for it."""
 
 from __future__ import annotations
 
@@ -29,23 +30,44 @@ class ChangeEvent:
     classes: tuple[str, ...] = ()
 
 
+#: Run event kinds, one per thing the project records about a run: 'run_started' (the run
+#: was created), 'run_epoch' (an epoch's metrics), 'run_predictions' (scores on a split),
+#: 'run_finished' (its end status).
+RUN_EVENT_KINDS = ("run_started", "run_epoch", "run_predictions", "run_finished")
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """Something about run ``run_id`` was committed to the project.
+
+    ``epoch`` is set for 'run_epoch', ``split`` for 'run_predictions', ``status`` for
+    'run_finished' ('completed' | 'stopped' | 'failed').
+    """
+
+    kind: str
+    run_id: int
+    epoch: int | None = None
+    split: str | None = None
+    status: str | None = None
+
+
 class EventHub:
     """A plain callback list: ``connect(cb)``, ``disconnect(cb)``, ``emit(event)``."""
 
     def __init__(self) -> None:
-        self._callbacks: list[Callable[[ChangeEvent], None]] = []
+        self._callbacks: list[Callable] = []
 
-    def connect(self, callback: Callable[[ChangeEvent], None]) -> None:
-        """Call ``callback(event)`` after every committed edit (on the editing thread)."""
+    def connect(self, callback: Callable) -> None:
+        """Call ``callback(event)`` after every committed change (on the editing thread)."""
         if callback not in self._callbacks:
             self._callbacks.append(callback)
 
-    def disconnect(self, callback: Callable[[ChangeEvent], None]) -> None:
+    def disconnect(self, callback: Callable) -> None:
         """Stop calling ``callback``; disconnecting an unknown callback is a no-op."""
         if callback in self._callbacks:
             self._callbacks.remove(callback)
 
-    def emit(self, event: ChangeEvent) -> None:
+    def emit(self, event: ChangeEvent | RunEvent) -> None:
         # Iterate over a copy: a callback may disconnect itself.
         for callback in list(self._callbacks):
             callback(event)

@@ -38,6 +38,9 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         """Use :meth:`open` or :meth:`create`; this reads the whole file into memory."""
         self._store = store
         self.events = EventHub()
+        #: :class:`RunEvent` after each run record is committed (separate from ``events``:
+        #: label-table views need not hear about runs).
+        self.run_events = EventHub()
         self._command_text: str | None = None
         try:
             self._read_memory()

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vocgui.core.project.events import RunEvent
 from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.store import now_utc
 
@@ -53,16 +54,22 @@ def _to_json(value: object, what: str) -> str:
         raise ValueError(f"the run's {what} cannot be saved: {exc}") from exc
 
 
-def _pack_snapshot(snapshot: LabelSnapshot) -> bytes:
-    frame = snapshot.frame
-    data = {"classes": list(snapshot.classes), "row": frame["row"].tolist(),
-            "path": frame["path"].tolist(), "labels": [list(t) for t in frame["labels"]],
-            "split": frame["split"].tolist()}
-    return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 3)
+def pack_snapshot(snapshot: LabelSnapshot) -> bytes:
+    """The run's copy of its snapshot: :meth:`LabelSnapshot.to_text`, compressed."""
+    return zlib.compress(snapshot.to_text().encode("utf-8"), 3)
 
 
-def _unpack_snapshot(blob: bytes) -> LabelSnapshot:
-    data = json.loads(zlib.decompress(blob))
+def unpack_snapshot(blob: bytes) -> LabelSnapshot:
+    """The inverse of :func:`pack_snapshot`; also reads the JSON blobs of runs
+    recorded by vocgui 0.1 before the snapshot had one encoding."""
+    text = zlib.decompress(blob).decode("utf-8")
+    if text.startswith("{"):
+        return _legacy_snapshot(json.loads(text))
+    return LabelSnapshot.from_text(text, "the run's snapshot")
+
+
+def _legacy_snapshot(data: dict) -> LabelSnapshot:
+    """A snapshot in the JSON-of-columns form of those older runs."""
     frame = pd.DataFrame({
         "row": np.asarray(data["row"], dtype=np.int64),
         "path": pd.Series(data["path"], dtype=str),
@@ -82,7 +89,8 @@ class RunsMixin:
             run_id = conn.execute(
                 "INSERT INTO runs (created, config, snapshot, status, message) "
                 "VALUES (?, ?, ?, 'running', '')",
-                (now_utc(), config_json, _pack_snapshot(snapshot))).lastrowid
+                (now_utc(), config_json, pack_snapshot(snapshot))).lastrowid
+        self.run_events.emit(RunEvent("run_started", int(run_id)))
         return int(run_id)
 
     def log_epoch(self, run_id: int, epoch: int, metrics: dict) -> None:
@@ -91,6 +99,7 @@ class RunsMixin:
         with self._store.write("log_epoch", None) as conn:
             conn.execute("INSERT OR REPLACE INTO run_epochs VALUES (?, ?, ?)",
                          (run_id, int(epoch), _to_json(metrics, "metrics")))
+        self.run_events.emit(RunEvent("run_epoch", int(run_id), epoch=int(epoch)))
 
     def save_predictions(self, run_id: int, rows: np.ndarray, classes: list[str],
                          scores: np.ndarray, split: str = "val") -> None:
@@ -105,6 +114,7 @@ class RunsMixin:
             conn.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?)",
                          (run_id, split, _to_json(list(classes), "classes"),
                           rows.tobytes(), np.ascontiguousarray(scores).tobytes()))
+        self.run_events.emit(RunEvent("run_predictions", int(run_id), split=split))
 
     def finish_run(self, run_id: int, status: str, model_path: str | None = None,
                    message: str = "") -> None:
@@ -115,6 +125,7 @@ class RunsMixin:
         with self._store.write("finish_run", self._detail(run=run_id, status=status)) as conn:
             conn.execute("UPDATE runs SET status = ?, model_path = ?, message = ?, finished = ? "
                          "WHERE id = ?", (status, model_path, message, now_utc(), run_id))
+        self.run_events.emit(RunEvent("run_finished", int(run_id), status=status))
 
     def mark_abandoned_runs(self) -> list[int]:
         """Fail every run still 'running' and return their ids.
@@ -158,7 +169,7 @@ class RunsMixin:
             "SELECT split FROM predictions WHERE run_id = ? ORDER BY split", (run_id,))]
         return {"id": run_id, "created": row[0], "finished": row[1], "status": row[2],
                 "model_path": row[3], "message": row[4], "config": json.loads(row[5]),
-                "epochs": epochs, "snapshot": _unpack_snapshot(row[6]),
+                "epochs": epochs, "snapshot": unpack_snapshot(row[6]),
                 "prediction_splits": splits}
 
     def predictions(self, run_id: int, split: str = "val") -> Predictions:
@@ -172,14 +183,15 @@ class RunsMixin:
         classes = tuple(json.loads(found[0]))
         rows = np.frombuffer(found[1], dtype=np.int64).copy()
         scores = np.frombuffer(found[2], dtype=np.float32).reshape(len(rows), len(classes)).copy()
-        snapshot = _unpack_snapshot(row[6])
-        position = {r: i for i, r in enumerate(snapshot.frame["row"].tolist())}
-        column = {name: j for j, name in enumerate(classes)}
+        # y_true is kept once, in the run's snapshot: the labels the model was taught.
+        snapshot = unpack_snapshot(row[6])
+        taught = snapshot.label_matrix()
+        position = pd.Index(snapshot.frame["row"]).get_indexer(rows)
+        column = pd.Index(snapshot.classes).get_indexer(classes)
         y_true = np.zeros(scores.shape, dtype=bool)
-        for i, r in enumerate(rows.tolist()):
-            if r in position:
-                labels = snapshot.frame["labels"].iat[position[r]]
-                y_true[i, [column[n] for n in labels if n in column]] = True
+        found_rows, found_cols = position >= 0, column >= 0
+        y_true[np.ix_(found_rows, found_cols)] = taught[
+            np.ix_(position[found_rows], column[found_cols])]
         return Predictions(rows, classes, scores, y_true, split)
 
     def _run_row(self, run_id: int) -> tuple:

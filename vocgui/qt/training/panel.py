@@ -40,6 +40,7 @@ from vocgui.qt.training.progress import batch_progress, excluded_summary
 from vocgui.qt.training.runs_view import RunsView
 from vocgui.qt.training.session import TrainingSession
 from vocgui.training.config import ConfigError
+from vocgui.training.run_start import RunStartError
 
 #: Status line colour per run outcome.
 OUTCOME_COLORS = {"completed": "#1b7a3a", "stopped": "#a0620b", "failed": "#b3261e"}
@@ -137,6 +138,11 @@ class TrainingPanel(QWidget):
             return
         try:
             session = TrainingSession(project, config, self)
+        except RunStartError as exc:  # recorded, as a failed run
+            self.runs.refresh(project)
+            self.runs.select_run(exc.run_id)
+            self._show_status(f"Run {exc.run_id} failed. {exc}", "failed")
+            return
         except Exception as exc:  # the project could not record the run (disk full...)
             self._show_status(f"Cannot start: could not create the run: {exc}", "failed")
             return
@@ -153,9 +159,7 @@ class TrainingPanel(QWidget):
         self._sync_buttons()
         self.runs.refresh(project)
         self.runs.select_run(session.run_id)
-        session.start()
-        if self.session is session:  # start() may have failed and finished it already
-            self.run_started.emit(session.run_id)
+        self.run_started.emit(session.run_id)
 
     def stop(self) -> None:
         """Ask the current run to stop; returns at once (the run ends a moment later)."""

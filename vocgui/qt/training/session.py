@@ -1,32 +1,24 @@
-"""One training run driven from the GUI: the child process, its reader thread, the recording.
+"""One training run driven from the GUI: started, recorded and followed on the GUI thread.
 
-Lives on the GUI thread, which owns the project: every event the reader thread delivers
-is first recorded in the project (:class:`~vocgui.core.project.run_recorder.RunRecorder`)
-and then re-emitted as ``event_received``. Stopping asks the launcher off the GUI thread
-(it may wait for the child before killing it), so the interface never blocks.
+The run starts through :func:`vocgui.training.run_start.start_run`, as the CLI's does.
+Events take one hop: the launcher's reader thread queues each one and emits a queued
+signal; here, on the GUI thread, which owns the project, each is first recorded in the
+project and then re-emitted as ``event_received``. Stopping asks the launcher off the
+GUI thread (it may wait for the child before killing it), so the interface never blocks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from vocgui.core.project import Project
-from vocgui.core.project.run_recorder import RunRecorder
-from vocgui.core.project.runs import run_folder
-from vocgui.qt.training.reader import EventReader
 from vocgui.training import events as ev
 from vocgui.training.config import TrainConfig
-from vocgui.training.launcher import TrainingProcess
-
-#: How long :meth:`TrainingSession.shutdown` waits for the reader after the child ended
-#: (the launcher then has delivered its last event already; this only bounds the wait).
-SHUTDOWN_READER_WAIT_MS = 5000
-
+from vocgui.training.run_start import start_run
 
 #: How much nicer (lower priority) than the GUI the training process runs (Linux: 0-19).
 CHILD_NICENESS = 10
@@ -46,58 +38,47 @@ def _lower_priority(pid: int) -> None:
 
 
 class TrainingSession(QObject):
-    """Starts one run of ``config`` on a frozen snapshot of ``project``'s labels.
+    """Records and starts one run of ``config`` on a frozen snapshot of ``project``'s labels.
 
-    Deletes itself (``deleteLater``) once its reader thread has returned, which happens
-    shortly after the ``finished`` event, when the child process has exited.
+    Construction starts the child; it raises ProjectError if the run cannot be recorded
+    and :class:`~vocgui.training.run_start.RunStartError` (the run then recorded as
+    failed) if the child cannot be spawned. Events are delivered from the event loop, so
+    connect to the signals right after construction. Deletes itself (``deleteLater``)
+    once the event stream has ended, shortly after the ``finished`` event.
     """
 
     #: Every event of the run, after it was recorded in the project (argument: dict).
     event_received = Signal(object)
     #: The run ended: (status 'completed'|'stopped'|'failed', message).
     finished = Signal(str, str)
+    #: Events wait in the launcher's queue (emitted on its reader thread; queued here).
+    _events_waiting = Signal()
 
     def __init__(self, project: Project, config: TrainConfig,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.config = config
-        # Frozen first: the annotator keeps editing while the run trains on this copy.
-        self._snapshot = project.snapshot()
-        self.run_id = project.create_run(config.to_dict(), self._snapshot)
-        self.out_dir = run_folder(Path(project.path), self.run_id)
-        self._recorder = RunRecorder(project, self.run_id)
-        self.process: TrainingProcess | None = None
-        self._reader: EventReader | None = None
         self.status: str | None = None  # set when the finished event was handled
         self.message = ""
         self._stop_requested = False
         self._project_gone = False
+        self._stream_ended = False
+        self._events_waiting.connect(self._drain)
+        self._run = start_run(project, config, notify=self._events_waiting.emit)
+        self.run_id = self._run.run_id
+        self.out_dir = self._run.out_dir
+        self.process = self._run.process
+        _lower_priority(self.process.pid)
 
     @property
     def running(self) -> bool:
-        return self.process is not None and self.status is None
+        return self.status is None
 
     @property
-    def pid(self) -> int | None:
-        """The child process id while it runs (None before start)."""
-        return None if self.process is None else self.process.pid
-
-    def start(self) -> None:
-        """Spawn the child and its reader; a failure to spawn ends the run as failed."""
-        try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            self.process = TrainingProcess(self._snapshot, self.config, self.out_dir)
-            _lower_priority(self.process.pid)
-        except Exception as exc:  # no python, no disk space...: the run fails, the app stays
-            self._handle(ev.finished(
-                "failed", f"Could not start the training process: {exc}", reason="error"))
-            return
-        self._reader = EventReader(self.process, self)
-        self._reader.events_ready.connect(self._drain)
-        # The session (and its QThread) may only go once the reader has returned.
-        self._reader.finished.connect(self.deleteLater)
-        self._reader.start()
+    def pid(self) -> int:
+        """The child process id."""
+        return self.process.pid
 
     def stop(self) -> None:
         """Ask the run to stop, without blocking: the launcher waits, then kills."""
@@ -119,27 +100,25 @@ class TrainingSession(QObject):
         Blocks for as long as the launcher's stop takes (the child stops after its current
         batch; it is terminated if it does not within the launcher's timeout).
         """
-        if self.process is None:
-            return
         if self.status is None:
             self.process.stop(wait=True)
-        if self._reader is not None:
-            self._reader.wait(SHUTDOWN_READER_WAIT_MS)
-            self._drain()
-        self.process.close()
+        self.process.close()  # also waits for the launcher's reader: every event is queued
+        self._drain()
 
+    @Slot()
     def _drain(self) -> None:
-        if self._reader is None:
-            return
-        for event in self._reader.take():
+        while (event := self.process.poll(0)) is not None:
             self._handle(event)
+        if self.process.ended and not self._stream_ended:
+            self._stream_ended = True
+            self.deleteLater()
 
     def _handle(self, event: dict[str, Any]) -> None:
         if self.status is not None:
             return  # a late duplicate after the end: the run is already finished
         try:
             if not self._project_gone:
-                self._recorder.handle(event)
+                self._run.record(event)
         except Exception as exc:  # a broken predictions file must not lose the run's end
             self.event_received.emit(ev.log(f"Could not record a {event.get('type')} event "
                                             f"in the project: {exc}", level="warning"))
@@ -148,7 +127,6 @@ class TrainingSession(QObject):
             self.message = str(event.get("message", ""))
         self.event_received.emit(event)
         if self.status is not None:
-            if self.process is not None:
-                # close() waits for the child to exit (TensorFlow's teardown takes a while).
-                QThreadPool.globalInstance().start(self.process.close)
+            # close() waits for the child to exit (TensorFlow's teardown takes a while).
+            QThreadPool.globalInstance().start(self.process.close)
             self.finished.emit(self.status, self.message)
