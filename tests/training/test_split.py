@@ -37,3 +37,23 @@ def test_official_split_is_used_when_present_else_stratified():
     assert fallback.method == "stratified" and len(fallback.val) == 3
     forced = make_split(y, ["train", "val"] * 3, "stratified", 0.5, 0)
     assert forced.method == "stratified"
+
+
+@pytest.mark.parametrize("method", ["official", "stratified"])
+def test_test_images_are_on_neither_side(method):
+    # trainval.txt + test.txt: the loader marks 'train' and 'test', no 'val' -> stratified
+    rng = np.random.default_rng(3)
+    y = rng.random((40, 3)) < 0.4
+    column = ["train"] * 25 + ["test"] * 15
+    split = make_split(y, column, method, 0.3, seed=0)
+    used = np.concatenate([split.train, split.val])
+    assert split.method == "stratified" and split.n_test == 15
+    assert sorted(used.tolist()) == list(range(25))
+    official = make_split(y, ["train", "val", "test", "val"] * 10, "official", 0.3, seed=0)
+    assert official.n_test == 10 and 2 not in official.train and 2 not in official.val
+
+
+def test_only_test_images_is_a_clear_error():
+    with pytest.raises(ValueError, match="held back"):
+        make_split(np.zeros((5, 2), dtype=bool), ["test"] * 4 + ["train"], "stratified",
+                   0.3, seed=0)

@@ -11,7 +11,8 @@ Types and fields (all times in seconds, all metrics floats unless noted):
     ``n_train``, ``n_val`` (int images), ``classes`` (list of str), ``config`` (dict,
     :meth:`TrainConfig.to_dict`), ``batches`` (int per epoch), ``epochs`` (int, total of
     all phases), ``n_negatives`` (int training images with no label), ``n_excluded``
-    (int images left out, each also reported by an ``excluded`` event), ``device`` (str).
+    (int images left out, each also reported by an ``excluded`` event), ``n_test`` (int
+    test images held back, trained and validated on by no split method), ``device`` (str).
 ``batch``
     ``epoch`` (int, 1-based), ``epochs`` (int), ``batch`` (int, 1-based), ``batches``
     (int), ``loss`` (running mean over the epoch so far), ``elapsed`` (since the epoch

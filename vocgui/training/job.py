@@ -122,7 +122,8 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter) -> Traini
     reporter.on_event(events.started(
         n_train=len(data.train.rows), n_val=len(data.val.rows), classes=data.classes,
         config=config.to_dict(), batches=batches, epochs=config.total_epochs,
-        n_negatives=data.n_negatives, n_excluded=data.n_excluded, device=_device_name(),
+        n_negatives=data.n_negatives, n_excluded=data.n_excluded, n_test=data.n_test,
+        device=_device_name(),
         split=data.split_method, weights=resolved or "none"))
     stopper = StopChecker(reporter)
     progress = ProgressReporter(reporter, batches, config.total_epochs)

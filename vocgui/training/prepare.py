@@ -46,6 +46,8 @@ class Prepared:
     pos_weight: np.ndarray | None
     split_method: str
     n_excluded: int
+    #: Test images held back (on neither side).
+    n_test: int = 0
 
     @property
     def n_negatives(self) -> int:
@@ -79,7 +81,14 @@ def prepare(snapshot, config: TrainConfig, reporter: Reporter) -> Prepared:
     if len(keep) < 2:
         raise NoUsableImages(
             f"only {len(keep)} of {len(paths)} images can be read; need at least 2")
-    split = make_split(y, split_column, config.split, config.val_fraction, config.seed)
+    try:
+        split = make_split(y, split_column, config.split, config.val_fraction, config.seed)
+    except ValueError as exc:
+        raise NoUsableImages(str(exc)) from exc
+    if split.n_test:
+        reporter.on_event(events.log(
+            f"{split.n_test} test images (the dataset's test set) held back: never trained "
+            "or validated on"))
     if len(split.train) == 0 or len(split.val) == 0:
         raise NoUsableImages(
             f"the {split.method} split left {len(split.train)} training and "
@@ -96,5 +105,5 @@ def prepare(snapshot, config: TrainConfig, reporter: Reporter) -> Prepared:
         sample_weight=(sample_weights(train.y) if config.imbalance == "sample_weights"
                        else None),
         pos_weight=positive_weights(train.y) if config.imbalance == "pos_weight" else None,
-        split_method=split.method, n_excluded=len(checked.excluded),
+        split_method=split.method, n_excluded=len(checked.excluded), n_test=split.n_test,
     )

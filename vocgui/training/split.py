@@ -2,12 +2,14 @@
 
 Keras' ``validation_split`` takes the *first* rows of the frame, so vocgui never uses it:
 the split is made here, before any iterator is built. Images with no label are valid
-negatives and are kept on both sides. Imports no TensorFlow.
+negatives and are kept on both sides. Images the dataset lists in its test set
+(``ImageSets/Main/test.txt``, split ``'test'``) are held back by every method: they are
+never trained or validated on. Imports no TensorFlow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
@@ -21,6 +23,12 @@ class Split:
     val: np.ndarray
     #: "official" or "stratified": how it was made.
     method: str
+    #: Images held back because the dataset lists them as test images.
+    n_test: int = 0
+
+
+#: The split value of the images no run may train or validate on.
+TEST = "test"
 
 
 def has_official_split(split_column) -> bool:
@@ -57,7 +65,20 @@ def stratified_split(y: np.ndarray, val_fraction: float, seed: int) -> Split:
 
 def make_split(y: np.ndarray, split_column, method: str, val_fraction: float,
                seed: int) -> Split:
-    """The split ``method`` asks for: "official" falls back to stratified without one."""
-    if method == "official" and has_official_split(split_column):
-        return official_split(split_column)
-    return stratified_split(y, val_fraction, seed)
+    """The split ``method`` asks for: "official" falls back to stratified without one.
+
+    Either way, the rows whose ``split_column`` value is ``'test'`` are on neither side.
+    """
+    y = np.asarray(y, dtype=bool)
+    values = np.asarray(list(split_column), dtype=object)
+    if len(values) != len(y):  # no split column: nothing is a test image
+        values = np.full(len(y), "", dtype=object)
+    usable = np.flatnonzero(values != TEST)
+    n_test = len(y) - len(usable)
+    if method == "official" and has_official_split(values):
+        return replace(official_split(values), n_test=n_test)
+    if len(usable) < 2:
+        raise ValueError(f"{n_test} of the {len(y)} images are test images, held back from "
+                         "training; need at least 2 others to train and validate on")
+    inner = stratified_split(y[usable], val_fraction, seed)
+    return Split(usable[inner.train], usable[inner.val], inner.method, n_test)
