@@ -121,12 +121,28 @@ def test_refuses_a_non_empty_folder_unless_overwriting(tmp_path: Path) -> None:
 
 def test_cli_writes_the_demo_and_says_where(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["demo", str(tmp_path / "d"), "--images", "12", "--seed", "3"]) == 0
+    assert cli_main(["demo", str(tmp_path / "d"), "--images", "12", "--seed", "3",
+                     "--unlabeled", "4"]) == 0
     out = capsys.readouterr().out
-    assert str(tmp_path / "d") in out and "12 demo images" in out
+    assert str(tmp_path / "d") in out and "12 annotated and 4 unlabeled" in out
     assert len(list((tmp_path / "d" / "Annotations").glob("*.xml"))) == 12
+    assert len(list((tmp_path / "d" / "JPEGImages").glob("*.jpg"))) == 16
     assert cli_main(["demo", str(tmp_path / "d")]) == 2
     assert "--overwrite" in capsys.readouterr().err
+
+
+def test_the_demo_has_an_unlabeled_part_the_loader_keeps_as_rows(tmp_path: Path) -> None:
+    from vocgui.cli.demo import DEFAULT_UNLABELED
+    from vocgui.core.demo import DEMO_UNLABELED
+    from vocgui.core.voc import load_voc
+
+    assert DEFAULT_UNLABELED == DEMO_UNLABELED
+    root = write_demo(tmp_path / "d", n_images=6, n_unlabeled=3, seed=2)
+    ds = load_voc(root)
+    assert ds.problems == []
+    assert ds.images["labeled"].tolist() == [True] * 6 + [False] * 3
+    assert ds.images["filename"].tolist()[6:] == [f"demo_00000{i}.jpg" for i in (7, 8, 9)]
+    assert set(ds.images["split"].iloc[6:]) == {""}
 
 
 def test_the_loader_reads_the_demo_without_problems(demo_root: Path) -> None:

@@ -178,6 +178,7 @@ def test_empty_folder_is_a_clear_problem(tmp_path: Path) -> None:
     assert list(ds.images.columns)[:3] == ["filename", "root", "image_path"]
     problem = only_problem(ds, "empty_dataset")
     assert problem.file == str(tmp_path / "empty") and "no annotation" in problem.message
+    assert "or image" in problem.message
 
 
 def test_missing_folder_is_a_clear_problem(tmp_path: Path) -> None:
@@ -212,11 +213,12 @@ def test_missing_image_keeps_the_row(tmp_path: Path) -> None:
     assert ds.images[ds.images["filename"] == "lost.jpg"].iloc[0]["labels"] == ("cat",)
 
 
-def test_image_without_annotation_is_a_problem_not_a_row(tmp_path: Path) -> None:
+def test_image_without_annotation_is_an_unlabeled_row(tmp_path: Path) -> None:
     ds = load_with_good(tmp_path, {}, images=("orphan.jpg",))
-    problem = only_problem(ds, "unannotated_image")
-    assert problem.file.endswith("orphan.jpg") and problem.image == "orphan.jpg"
-    assert list(ds.images["filename"]) == ["good.jpg"]
+    assert ds.problems == []
+    assert list(ds.images["filename"]) == ["good.jpg", "orphan.jpg"]
+    assert ds.images["labeled"].tolist() == [True, False]
+    assert ds.images["labels"].iat[1] == () and ds.images["width"].iat[1] > 0
 
 
 def test_image_of_a_broken_xml_is_not_reported_twice(tmp_path: Path) -> None:

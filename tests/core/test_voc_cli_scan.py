@@ -33,9 +33,9 @@ def test_text_summary_lists_classes_and_every_problem(tmp_path: Path,
                                 "b.xml": "<annotation>"}, ["a.jpg", "orphan.jpg"])
     assert main(["scan", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "images: 1" in out and "cat" in out
+    assert "images: 1" in out and "unlabeled: 1" in out and "cat" in out
     assert "malformed_xml" in out and "b.xml" in out
-    assert "unannotated_image" in out and "orphan.jpg" in out
+    assert "orphan.jpg" not in out  # an unlabeled image is a row, not a problem
 
 
 def test_csv_round_trip_with_awkward_class_names(tmp_path: Path,

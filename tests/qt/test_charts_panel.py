@@ -79,7 +79,7 @@ def test_charts_follow_the_filter_and_edits_once_settled(qtbot, panel: DatasetCh
     n = len(project.images)
     qtbot.wait(250)  # nothing pending: showing the panel computed once
     assert panel.recompute_count == 1
-    assert panel.summary.text() == f"{n} images, 8 classes"
+    assert panel.summary.text() == f"{n} labeled images, 8 classes"
     # several filter changes in quick succession cause one recompute
     for keep in (3, 2, 4):
         state.set_visible_mask(np.arange(n) % keep == 0)

@@ -39,7 +39,7 @@ def test_csv_export_reads_back_with_the_labels(qtbot, window, tmp_path: Path) ->
     seen = answer_dialogs(press(OK))
     written = window.menus.exchange.export("csv", tmp_path / "labels.csv")
     qtbot.waitUntil(lambda: len(seen) == 1)
-    assert written is not None and "100 images written" in seen[0]
+    assert written is not None and "100 labeled images written" in seen[0]
     frame = read_labels_csv(written)
     assert [tuple(t) for t in frame["labels"]] == list(window.state.project.labels_of(r)
                                                       for r in range(100))

@@ -19,6 +19,7 @@ from types import ModuleType
 # ``run(args) -> int``.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("vocgui.cli.scan", "read a VOC dataset and print a summary and its problems"),
+    "add": ("vocgui.cli.add", "add a folder of images to a project (unlabeled unless annotated)"),
     "demo": ("vocgui.cli.demo", "write the built-in demo dataset to a folder"),
     "train": ("vocgui.cli.train", "train a model on a project or VOC folder, headless"),
     "review": ("vocgui.cli.review", "write a post-mortem report of a training run"),

@@ -1,11 +1,14 @@
 """``vocgui scan PATH``: read a VOC dataset, print its summary and every problem found.
 
-PATH is one or more VOC folders, or one project file (then the summary is of its labels
-as edited, read without disturbing an app that has it open).
+PATH is one or more VOC folders (or folders of images, searched recursively), or one
+project file (then the summary is of its labels as edited, read without disturbing an
+app that has it open).
 
-Exit status: 0 when at least one image loaded (problems are reported, not fatal), 1 when
-nothing could be loaded (empty or missing folder, every file bad), 2 for a CSV that could
-not be written or would be written inside a dataset folder (vocgui never writes there).
+Exit status: 0 when at least one image loaded (problems are reported, not fatal; a folder
+of images without annotations is a valid dataset of unlabeled images), 1 when nothing
+could be loaded (empty or missing folder, every file bad), 2 for a CSV that could not be
+written or would be written inside a dataset folder (vocgui never writes there). The
+summary's statistics count labeled images; ``unlabeled`` counts the others.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="VOC root (with Annotations/) or annotations folder; several "
-                             "are combined into one dataset. Or one .vocgui project file: "
-                             "its labels as edited")
+                        help="VOC root (with Annotations/), annotations folder or a folder "
+                             "of images (searched recursively); several are combined into one "
+                             "dataset. Or one .vocgui project file: its labels as edited")
     parser.add_argument("--images", metavar="DIR",
                         help="images folder, for an annotations folder given as PATH")
     parser.add_argument("--json", action="store_true",
@@ -95,7 +98,10 @@ def _scan(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
             print(f"vocgui scan: cannot write {args.csv}: {error}", file=sys.stderr)
             return 2
         if not args.json:
-            print(f"wrote {len(dataset.images)} rows to {args.csv}")
+            n_rows = int(dataset.images["labeled"].sum())
+            print(f"wrote {n_rows} rows to {args.csv}" + (
+                f" ({summary['unlabeled']} unlabeled images left out)"
+                if summary["unlabeled"] else ""))
     return 0
 
 
@@ -115,16 +121,20 @@ def scan_summary(dataset: VocDataset | Project) -> dict[str, Any]:
 
 
 def keras_frame(dataset: VocDataset | Project) -> pd.DataFrame:
-    """``filename`` (absolute image path) and ``labels`` columns, one row per image."""
+    """``filename`` (absolute image path) and ``labels`` columns, one row per labeled
+    image (an unlabeled one would train as a negative)."""
     import pandas as pd
 
-    return pd.DataFrame({"filename": dataset.absolute_paths(),
-                         "labels": dataset.images["labels"].to_numpy()})
+    labeled = dataset.images["labeled"].to_numpy(dtype=bool)
+    return pd.DataFrame({"filename": [p for p, keep in zip(dataset.absolute_paths(), labeled,
+                                                           strict=True) if keep],
+                         "labels": dataset.images["labels"].to_numpy()[labeled]})
 
 
 def format_summary(summary: dict[str, Any]) -> str:
     """The human-readable report of :func:`scan_summary`."""
-    lines = [f"images: {summary['images']}   roots: {', '.join(summary['roots'])}"]
+    lines = [f"images: {summary['images']}   unlabeled: {summary['unlabeled']}   "
+             f"roots: {', '.join(summary['roots'])}"]
     if summary["splits"]:
         lines.append("splits: " + ", ".join(f"{name} {count}"
                                             for name, count in summary["splits"].items()))

@@ -151,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(f"run {started.run_id} in {project.path}; files in {started.out_dir}",
               file=sys.stderr)
+        if project.n_unlabeled:
+            print(f"training on the labeled images; {project.n_unlabeled:,} unlabeled "
+                  "left out", file=sys.stderr)
         return _follow(started, args.json_log)
 
 

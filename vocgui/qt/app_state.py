@@ -110,6 +110,15 @@ class AppState(QObject):
         self.project_changed.emit(project)
 
     def _forward(self, event: ChangeEvent) -> None:
+        if event.kind == "images":
+            # Rows were appended: every view rebuilds as for a newly opened project, but
+            # the undo stack stays (existing row ids did not change).
+            n = len(self.project.images)
+            self.visible_mask = np.ones(n, dtype=bool)
+            self.selected_rows = np.zeros(0, dtype=np.int64)
+            self.current_row = -1
+            self.project_changed.emit(self.project)
+            return
         self.data_changed.emit(event.kind, event.rows, event.columns)
 
     def push(self, command: Command) -> bool:

@@ -42,13 +42,17 @@ SUGGESTED_SUFFIX = {"csv": "-labels.csv", "jsonl": "-labels.jsonl", "voc": "-ima
 
 def _written_text(kind: str, project: Project, written: Path) -> str:
     total = len(project.images)
-    if kind != "voc":
+    if kind == "jsonl":  # every image, with its labeled state
         return f"{plural(total, 'image')} written to {written}"
+    unlabeled = project.n_unlabeled
+    not_labeled = f"; {plural(unlabeled, 'unlabeled image')} left out" if unlabeled else ""
+    if kind == "csv":
+        return f"{plural(total - unlabeled, 'labeled image')} written to {written}{not_labeled}"
     members = voc_split_members(project)
     listed = len(members["trainval"]) + len(members["test"])
-    left_out = f" ({plural(total - listed, 'image')} without a split left out)" \
-        if listed < total else ""
-    return f"{plural(listed, 'image')} listed by split in {written}{left_out}"
+    no_split = total - unlabeled - listed
+    left_out = f" ({plural(no_split, 'image')} without a split left out)" if no_split else ""
+    return f"{plural(listed, 'image')} listed by split in {written}{left_out}{not_labeled}"
 
 
 class ExportImport:

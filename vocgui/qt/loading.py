@@ -51,7 +51,7 @@ def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bo
 
 
 def _open_demo(progress: Progress, cancel: Callable[[], bool]) -> Project:
-    from vocgui.core.demo import write_demo  # only needed on first use
+    from vocgui.core.demo import DEMO_UNLABELED, write_demo  # only needed on first use
 
     root, project_path = demo_paths()
     if project_path.is_file():
@@ -68,7 +68,8 @@ def _open_demo(progress: Progress, cancel: Callable[[], bool]) -> Project:
                 raise LoadCancelled("demo generation cancelled")
             progress(done, total, "Generating the demo dataset")
 
-        written = write_demo(partial, n_images=DEMO_IMAGES, progress=report)
+        written = write_demo(partial, n_images=DEMO_IMAGES, n_unlabeled=DEMO_UNLABELED,
+                             progress=report)
         written.rename(root)
     return Project.create_from_voc(
         project_path, root, progress=lambda d, t: progress(d, t, "Reading the demo dataset"),

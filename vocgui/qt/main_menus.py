@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from vocgui.core.project.location import PROJECT_SUFFIX, data_dir
+from vocgui.qt.add_images import ImageAdder
 from vocgui.qt.bulk_edit import bulk_label_edit
 from vocgui.qt.export_import import EXPORTS, ExportImport
 from vocgui.qt.shortcuts import class_key_problem
@@ -43,6 +44,7 @@ class MainMenus:
         self.help_menu = bar.addMenu("&Help")
         self._project_actions: list[QAction] = []
         self.exchange = ExportImport(self.state, window)
+        self.adder = ImageAdder(self.state, window)
         self._build_file()
         self._build_edit()
         self._build_classes()
@@ -75,6 +77,9 @@ class MainMenus:
         self.recent_menu = m.addMenu("&Recent Projects")
         self.update_recent()
         m.addSeparator()
+        self._action(m, "&Add Images…", self.adder.ask, "Ctrl+Shift+A",
+                     "Add a folder of images to the project (searched recursively; images "
+                     "without an annotation arrive unlabeled)", needs_project=True)
         export_menu = m.addMenu("&Export")
         for kind, (text, _, _) in EXPORTS.items():
             self._action(export_menu, text, lambda k=kind: self.exchange.ask_export(k),

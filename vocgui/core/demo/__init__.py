@@ -4,7 +4,8 @@ multi-label dataset in real PASCAL VOC layout (JPEGs, annotation XMLs, ImageSets
 Eight shape/colour classes on muted textured backgrounds, 1-4 objects per image, a few
 images with no object at all. ``circle`` is in about 60% of the images, ``diamond`` and
 ``hexagon`` in about 5%. The same ``seed`` and ``n_images`` always give byte-identical
-files.
+files. ``n_unlabeled`` more images drawn the same way are written as JPEGs only (no XML,
+in no split): the unlabeled part a user labels with the model's help.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ DEMO_CLASSES: tuple[str, ...] = tuple(c.name for c in SHAPE_CLASSES)
 #: Share of images with no object (valid negatives) and of images in the val split.
 NEGATIVE_SHARE = 0.03
 VAL_SHARE = 0.2
+#: Images the built-in demo has without an annotation (``vocgui demo``, the app's demo).
+DEMO_UNLABELED = 200
 JPEG_QUALITY = 90
 _OWN_FOLDERS = ("Annotations", "JPEGImages", "ImageSets")
 
@@ -95,12 +98,13 @@ def _prepare(out_dir: Path, overwrite: bool) -> None:
 
 
 def write_demo(out_dir: str | Path, n_images: int = 600, seed: int = 0, *,
-               overwrite: bool = False,
+               overwrite: bool = False, n_unlabeled: int = 0,
                progress: Callable[[int, int], None] | None = None) -> Path:
     """Write the demo dataset into ``out_dir`` (created; it must be empty unless
     ``overwrite``, which replaces only the demo's own folders) and return that VOC root.
 
-    ``progress(done, total)`` is called after each image.
+    ``n_unlabeled`` images follow the annotated ones (``demo_<n_images + 1>.jpg``, ...)
+    without an XML. ``progress(done, total)`` is called after each image.
     """
     if n_images < 1:
         raise ValueError(f"n_images must be at least 1, got {n_images}")
@@ -116,10 +120,16 @@ def write_demo(out_dir: str | Path, n_images: int = 600, seed: int = 0, *,
         (root / "Annotations" / f"{image_id}.xml").write_bytes(xml)
         labels.append({o.name for o in objects})
         if progress is not None:
-            progress(i + 1, n_images)
+            progress(i + 1, n_images + n_unlabeled)
+    for k in range(n_unlabeled):
+        index = n_images + k
+        image, _ = _render(seed, index, False)
+        image.save(root / "JPEGImages" / f"demo_{index + 1:06d}.jpg", quality=JPEG_QUALITY)
+        if progress is not None:
+            progress(index + 1, n_images + n_unlabeled)
     write_image_sets(root / "ImageSets" / "Main", ids, _splits(labels, order), labels,
                      DEMO_CLASSES)
     return root
 
 
-__all__ = ["DEMO_CLASSES", "SHAPE_CLASSES", "write_demo"]
+__all__ = ["DEMO_CLASSES", "DEMO_UNLABELED", "SHAPE_CLASSES", "write_demo"]

@@ -22,7 +22,8 @@ from vocgui.core.project.store import io_error, now_utc
 from vocgui.core.voc.dataset import VocDataset
 
 _IMAGE_SQL = ("INSERT INTO images (id, filename, root, image_path, annotation_path, n_objects, "
-              "width, height, depth, segmented, split) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+              "width, height, depth, segmented, split, labeled) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
 _OBJECT_SQL = ("INSERT INTO objects (image_id, name, xmin, ymin, xmax, ymax, difficult, "
                "truncated, occluded, pose) VALUES (?,?,?,?,?,?,?,?,?,?)")
 
@@ -60,19 +61,13 @@ def _insert_dataset(conn: sqlite3.Connection, ds: VocDataset) -> None:
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     conn.executemany("INSERT INTO roots VALUES (?, ?)",
                      [(i, str(Path(r).absolute())) for i, r in enumerate(ds.roots)])
-    img = ds.images
-    n = len(img)
-    conn.executemany(_IMAGE_SQL, zip(
-        range(n), img["filename"].astype(str), _ints(img["root"]), img["image_path"].astype(str),
-        img["annotation_path"].astype(str), _ints(img["n_objects"]), _ints(img["width"]),
-        _ints(img["height"]), _ints(img["depth"]), _ints(img["segmented"]),
-        img["split"].astype(str), strict=True))
-    blob = encode_static_columns(img)
+    insert_images(conn, ds.images, 0)
+    blob = encode_static_columns(ds.images)
     conn.execute("INSERT INTO image_columns VALUES (0, ?)", (blob,))
     conn.execute("INSERT INTO meta VALUES ('image_columns_sha256', ?)", (checksum(blob),))
     classes = list(dict.fromkeys(ds.classes))
     known = set(classes)
-    for labels in img["labels"]:
+    for labels in ds.images["labels"]:
         for name in labels:
             if name not in known:  # a label the class list lacks: keep it, append it
                 known.add(name)
@@ -82,19 +77,43 @@ def _insert_dataset(conn: sqlite3.Connection, ds: VocDataset) -> None:
         colors.append(next_color(colors))
         conn.execute("INSERT INTO classes VALUES (?, ?, ?, ?)",
                      (position, position, name, colors[-1]))
-    class_id = {name: i for i, name in enumerate(classes)}
+    insert_labels(conn, ds.images, 0, {name: i for i, name in enumerate(classes)})
+    insert_objects(conn, ds.objects, 0)
+    insert_problems(conn, ds.problems)
+
+
+def insert_images(conn: sqlite3.Connection, img, first_id: int) -> None:
+    """Insert the loader's image rows as ids ``first_id``, ``first_id + 1``, ..."""
+    n = len(img)
+    conn.executemany(_IMAGE_SQL, zip(
+        range(first_id, first_id + n), img["filename"].astype(str), _ints(img["root"]),
+        img["image_path"].astype(str), img["annotation_path"].astype(str),
+        _ints(img["n_objects"]), _ints(img["width"]), _ints(img["height"]),
+        _ints(img["depth"]), _ints(img["segmented"]), img["split"].astype(str),
+        _ints(img["labeled"]), strict=True))
+
+
+def insert_labels(conn: sqlite3.Connection, img, first_id: int,
+                  class_id: dict[str, int]) -> None:
+    """Insert the (image, class) pairs of the image rows inserted at ``first_id``."""
     conn.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?)",
-                     ((row, class_id[name]) for row, labels in enumerate(img["labels"])
-                      for name in labels))
-    obj = ds.objects
+                     ((first_id + row, class_id[name])
+                      for row, labels in enumerate(img["labels"]) for name in labels))
+
+
+def insert_objects(conn: sqlite3.Connection, obj, first_id: int) -> None:
+    """Insert the loader's object rows, their ``image`` shifted by ``first_id``."""
     if len(obj):
         conn.executemany(_OBJECT_SQL, zip(
-            _ints(obj["image"]), obj["name"].astype(str), _floats(obj["xmin"]),
-            _floats(obj["ymin"]), _floats(obj["xmax"]), _floats(obj["ymax"]),
-            _ints(obj["difficult"]), _ints(obj["truncated"]), _ints(obj["occluded"]),
-            obj["pose"].astype(str), strict=True))
+            [first_id + i for i in _ints(obj["image"])], obj["name"].astype(str),
+            _floats(obj["xmin"]), _floats(obj["ymin"]), _floats(obj["xmax"]),
+            _floats(obj["ymax"]), _ints(obj["difficult"]), _ints(obj["truncated"]),
+            _ints(obj["occluded"]), obj["pose"].astype(str), strict=True))
+
+
+def insert_problems(conn: sqlite3.Connection, problems) -> None:
     conn.executemany("INSERT INTO problems (file, kind, message, image) VALUES (?, ?, ?, ?)",
-                     [(p.file, p.kind, p.message, p.image) for p in ds.problems])
+                     [(p.file, p.kind, p.message, p.image) for p in problems])
 
 
 def _ints(column) -> list[int]:

@@ -63,13 +63,17 @@ class _LabelCommand(Command):
         p = self.project
         self._classes, self._colors = p.classes, p.class_colors
         self._matrix = p.labels[self.rows].copy()
+        self._labeled = p.images["labeled"].to_numpy(dtype=bool)[self.rows].copy()
 
     def _revert(self) -> None:
         p = self.project
         if p.classes == self._classes:
-            p.set_label_rows(self.rows, self._matrix)
-        else:  # redo created classes: drop them again in the same transaction
-            p.restore_classes(self._classes, self._colors, self.rows, self._matrix)
+            p.set_label_rows(self.rows, self._matrix, self._labeled)
+            return
+        # redo created classes: drop them again in the same transaction
+        p.restore_classes(self._classes, self._colors, self.rows, self._matrix)
+        if not self._labeled.all():  # tagging made unlabeled images labeled
+            p.set_labeled(self.rows, self._labeled)
 
 
 class SetLabels(_LabelCommand):
@@ -151,12 +155,13 @@ class SetReview(Command):
         images = self.project.images
         self._statuses = images["review"].to_numpy(dtype=object)[self.rows].tolist()
         self._notes = images["note"].to_numpy(dtype=object)[self.rows].tolist()
+        self._labeled = images["labeled"].to_numpy(dtype=bool)[self.rows].copy()
 
     def _apply(self) -> None:
         self.project.set_review(self.rows, self.status, self.note)
 
     def _revert(self) -> None:
-        self.project.set_review_rows(self.rows, self._statuses, self._notes)
+        self.project.set_review_rows(self.rows, self._statuses, self._notes, self._labeled)
 
 
 class SetSplits(Command):

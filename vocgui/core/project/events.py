@@ -10,8 +10,9 @@ import numpy as np
 
 #: Event kinds. 'labels': image labels changed; 'review': review status or note changed;
 #: 'classes': the class list changed (added, renamed, merged, deleted, reordered, recoloured);
-#: 'split': images moved between splits (or were excluded).
-EVENT_KINDS = ("labels", "review", "classes", "split")
+#: 'split': images moved between splits (or were excluded);
+#: 'images': images were added (``rows`` = the new ids, appended after the others).
+EVENT_KINDS = ("labels", "review", "classes", "split", "images")
 
 
 @dataclass(frozen=True)

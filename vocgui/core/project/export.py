@@ -2,7 +2,9 @@
 VOC classification format (ImageSets/Main/<class>_<split>.txt).
 
 Every file is written atomically (temporary file, fsync, rename); nothing is ever written
-under a dataset root.
+under a dataset root. The CSV and the VOC ImageSets hold labeled images only (an
+unlabeled image would read as "no class present"); ``Project.n_unlabeled`` says how many
+were left out. JSON lines keep every image, with its ``labeled`` state.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vocgui.core.atomic import atomic_text_writer, default_mode, fsync_dir
@@ -40,49 +43,57 @@ def refuse_inside_roots(roots: list[str], target: str | os.PathLike) -> Path:
 
 
 def export_csv(project: Project, path: str | os.PathLike) -> Path:
-    """Columns ``filename`` (absolute image path), ``labels`` (JSON list), ``split``.
+    """Columns ``filename`` (absolute image path), ``labels`` (JSON list), ``split``; one
+    line per labeled image.
 
     Read it back with :func:`vocgui.core.voc.read_labels_csv` (same encoding), then
     ``flow_from_dataframe(df, x_col="filename", y_col="labels", class_mode="categorical")``.
     """
     target = check_outside_roots(project, path)
-    frame = pd.DataFrame({"filename": project.absolute_paths(),
-                          "labels": [encode_labels(t) for t in project.images["labels"]],
-                          "split": project.images["split"].to_numpy(dtype=object)})
+    rows = project.labeled_rows
+    frame = pd.DataFrame({"filename": np.asarray(project.absolute_paths(), dtype=object)[rows],
+                          "labels": [encode_labels(t) for t in
+                                     project.images["labels"].to_numpy()[rows]],
+                          "split": project.images["split"].to_numpy(dtype=object)[rows]})
     with atomic_text_writer(target) as fh:
         frame.to_csv(fh, index=False, lineterminator="\n")
     return target
 
 
 def export_jsonl(project: Project, path: str | os.PathLike) -> Path:
-    """One JSON object per image: row, filename, path, labels, split, review, note."""
+    """One JSON object per image: row, filename, path, labels, labeled, split, review,
+    note (unlabeled images too: ``labeled`` tells them apart)."""
     target = check_outside_roots(project, path)
     images = project.images
-    columns = [images[c].to_numpy(dtype=object) for c in ("filename", "labels", "split",
-                                                          "review", "note")]
+    columns = [images[c].to_numpy(dtype=object) for c in ("filename", "labels", "labeled",
+                                                          "split", "review", "note")]
     with atomic_text_writer(target) as fh:
-        for row, (path_, (filename, labels, split, review, note)) in enumerate(
+        for row, (path_, (filename, labels, labeled, split, review, note)) in enumerate(
                 zip(project.absolute_paths(), zip(*columns, strict=True), strict=True)):
             fh.write(json.dumps({"row": row, "filename": filename, "path": path_,
-                                 "labels": list(labels), "split": split, "review": review,
+                                 "labels": list(labels), "labeled": bool(labeled),
+                                 "split": split, "review": review,
                                  "note": note}, ensure_ascii=False) + "\n")
     return target
 
 
 def voc_split_members(project: Project) -> dict[str, list[int]]:
-    """The rows of each of :data:`VOC_SPLITS` (images without a split are in none)."""
+    """The labeled rows of each of :data:`VOC_SPLITS` (images without a split, and
+    unlabeled images, are in none)."""
     split = project.images["split"].to_numpy(dtype=object)
-    members = {s: [i for i, v in enumerate(split) if v == s] for s in ("train", "val", "test")}
+    labeled = project.images["labeled"].to_numpy(dtype=bool)
+    members = {s: [i for i, v in enumerate(split) if v == s and labeled[i]]
+               for s in ("train", "val", "test")}
     members["trainval"] = sorted(members["train"] + members["val"])
     return members
 
 
 def export_voc_imagesets(project: Project, folder: str | os.PathLike) -> Path:
     """Write ``<folder>/ImageSets/Main/<class>_<split>.txt`` ('<stem>  1' or '<stem> -1' per
-    image of that split) and ``<split>.txt`` for train, val, trainval and test (splits with
-    no images are skipped; images without a split are in no list, and a project where no
-    image has one is refused). ``folder`` must be new or empty, and need not exist yet;
-    it appears complete or not at all."""
+    labeled image of that split) and ``<split>.txt`` for train, val, trainval and test
+    (splits with no images are skipped; images without a split are in no list, and a
+    project where no image has one is refused). ``folder`` must be new or empty, and need
+    not exist yet; it appears complete or not at all."""
     target = check_outside_roots(project, folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportError(f"{target} exists and is not an empty folder; choose a new folder")

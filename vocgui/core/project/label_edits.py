@@ -2,6 +2,11 @@
 
 Label writes are diffs: only the (image, class) pairs that change are inserted or deleted,
 so adding a label to 10,000 images is 10,000 primary-key inserts in one transaction.
+
+Labeled state: an image is *unlabeled* until an annotator gives it a label set (set,
+import, add a label) or marks it reviewed; then it is labeled, also with no class
+present. Removing a label never changes the state (an unlabeled image has none). The
+state changes in the same transaction as the edit, and undo puts it back.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ class LabelEditsMixin:
     """set_labels, set_label_rows, set_row_labels, add_label, remove_label, set_review."""
 
     def set_labels(self, rows, labels: Iterable[str]) -> None:
-        """Give every row in ``rows`` exactly ``labels`` (new class names are created)."""
+        """Give every row in ``rows`` exactly ``labels`` (new class names are created);
+        the rows become labeled."""
         names = check_label_set(labels)
         rows = check_rows(rows, len(self._images))
         new_classes = [n for n in names if n not in self._classes.names]
@@ -34,19 +40,33 @@ class LabelEditsMixin:
         matrix = np.zeros((len(rows), len(all_names)), dtype=bool)
         matrix[:, [all_names.index(n) for n in names]] = True
         self._commit_labels(rows, matrix, new_classes, "set_labels",
-                            self._detail(rows=rows.tolist(), labels=names))
+                            self._detail(rows=rows.tolist(), labels=names),
+                            np.ones(len(rows), bool))
 
-    def set_label_rows(self, rows, matrix: np.ndarray) -> None:
-        """Set each row's labels from a bool matrix (len(rows), n_classes), class order."""
+    def set_label_rows(self, rows, matrix: np.ndarray, labeled=None) -> None:
+        """Set each row's labels from a bool matrix (len(rows), n_classes), class order.
+
+        The rows become labeled, or take the per-row states ``labeled`` (bools; used by
+        undo to make a row unlabeled again)."""
         rows = check_rows(rows, len(self._images))
         matrix = np.asarray(matrix, dtype=bool)
         if matrix.shape != (len(rows), len(self._classes.names)):
             raise ValueError(f"matrix shape {matrix.shape} does not match "
                              f"({len(rows)} rows, {len(self._classes.names)} classes)")
+        states = (np.ones(len(rows), bool) if labeled is None
+                  else np.asarray(labeled, dtype=bool).ravel())
+        if states.shape != (len(rows),):
+            raise ValueError(f"{len(states)} labeled states for {len(rows)} rows")
         self._commit_labels(rows, matrix, [], "set_label_rows",
                             self._detail(rows=rows.tolist(),
                                          labels=[list(t) for t in
-                                                 label_tuples(matrix, self._classes.names)]))
+                                                 label_tuples(matrix, self._classes.names)]),
+                            states)
+
+    def set_labeled(self, rows, labeled) -> None:
+        """Set each row's labeled state (bools) without changing labels; used by undo."""
+        rows = check_rows(rows, len(self._images))
+        self.set_label_rows(rows, self._labels[rows], labeled)
 
     def set_row_labels(self, rows, labels: Sequence[Iterable[str]]) -> None:
         """Give each row its own label set (e.g. from an imported CSV); new names are created."""
@@ -61,7 +81,8 @@ class LabelEditsMixin:
         for i, row in enumerate(per_row):
             matrix[i, [column[n] for n in row]] = True
         self._commit_labels(rows, matrix, new_classes, "set_row_labels",
-                            self._detail(rows=rows.tolist(), labels=per_row))
+                            self._detail(rows=rows.tolist(), labels=per_row),
+                            np.ones(len(rows), bool))
 
     def add_label(self, rows, name: str) -> None:
         """Add ``name`` to every row in ``rows``; an unknown name becomes a new class."""
@@ -71,7 +92,8 @@ class LabelEditsMixin:
         matrix = np.pad(self._labels[rows], ((0, 0), (0, len(new_classes))))
         matrix[:, (self._classes.names + new_classes).index(name)] = True
         self._commit_labels(rows, matrix, new_classes, "add_label",
-                            self._detail(rows=rows.tolist(), label=name))
+                            self._detail(rows=rows.tolist(), label=name),
+                            np.ones(len(rows), bool))
 
     def remove_label(self, rows, name: str) -> None:
         """Remove ``name`` from every row in ``rows`` that carries it."""
@@ -83,15 +105,20 @@ class LabelEditsMixin:
                             self._detail(rows=rows.tolist(), label=name))
 
     def set_review(self, rows, status: str, note: str | None = None) -> None:
-        """Set the review status of ``rows``; ``note`` (if not None) replaces their notes."""
+        """Set the review status of ``rows``; ``note`` (if not None) replaces their notes.
+        Marking an image reviewed makes it labeled (reviewed with no tags = no class
+        present)."""
         rows = check_rows(rows, len(self._images))
         self.set_review_rows(rows, [status] * len(rows),
                              None if note is None else [note] * len(rows), _action="set_review")
 
     def set_review_rows(self, rows, statuses: Sequence[str],
-                        notes: Sequence[str] | None = None, *, _action: str = "set_review_rows"
-                        ) -> None:
-        """Set each row's own status (and note, unless None); used by undo."""
+                        notes: Sequence[str] | None = None, labeled=None, *,
+                        _action: str = "set_review_rows") -> None:
+        """Set each row's own status (and note, unless None); used by undo.
+
+        Rows set 'reviewed' become labeled; ``labeled`` (bools per row), when given,
+        sets the states instead (undo)."""
         rows = check_rows(rows, len(self._images))
         if len(statuses) != len(rows) or (notes is not None and len(notes) != len(rows)):
             raise ValueError("one status (and note) per row is needed")
@@ -102,6 +129,9 @@ class LabelEditsMixin:
             raise ValueError("notes must be strings without NUL characters")
         codes = [REVIEW_STATUSES.index(s) for s in statuses]
         row_ids = rows.tolist()
+        old_states = self._images["labeled"].to_numpy(dtype=bool)[rows]
+        states = (old_states | (np.asarray(statuses, dtype=object) == "reviewed")
+                  if labeled is None else np.asarray(labeled, dtype=bool).ravel())
         detail = self._detail(rows=row_ids, status=sorted(set(statuses)),
                               **({} if notes is None else {"notes": sorted(set(notes))}))
         with self._store.write(_action, detail) as conn:
@@ -111,11 +141,15 @@ class LabelEditsMixin:
             else:
                 conn.executemany("UPDATE images SET review = ?, note = ? WHERE id = ?",
                                  zip(codes, notes, row_ids, strict=True))
+            flipped = self._write_labeled(conn, rows, old_states, states)
         self._images.loc[rows, "review"] = pd.Series(list(statuses), index=rows, dtype=str)
         columns: tuple[str, ...] = ("review",)
         if notes is not None:
             self._images.loc[rows, "note"] = pd.Series(list(notes), index=rows, dtype=str)
             columns = ("review", "note")
+        if len(flipped):
+            self._images.loc[rows, "labeled"] = states
+            columns = (*columns, "labeled")
         self.events.emit(ChangeEvent("review", np.sort(rows), columns))
 
     # --- shared with class edits --------------------------------------------------------
@@ -124,9 +158,21 @@ class LabelEditsMixin:
             raise KeyError(f"no class named {name!r}")
         return self._classes.index(name)
 
+    def _write_labeled(self, conn, rows: np.ndarray, old: np.ndarray,
+                       new: np.ndarray) -> np.ndarray:
+        """Inside a write: store the labeled state of the rows whose state changes."""
+        flipped = np.flatnonzero(old != new)
+        conn.executemany("UPDATE images SET labeled = ? WHERE id = ?",
+                         zip(new[flipped].astype(int).tolist(), rows[flipped].tolist(),
+                             strict=True))
+        return rows[flipped]
+
     def _commit_labels(self, rows: np.ndarray, matrix: np.ndarray, new_classes: list[str],
-                       action: str, detail: dict) -> None:
-        """Write the label diff of ``rows`` (and any new classes) in one transaction."""
+                       action: str, detail: dict, labeled: np.ndarray | None = None) -> None:
+        """Write the label diff of ``rows`` (and any new classes) in one transaction, with
+        the rows' new labeled states (None: unchanged)."""
+        old_states = self._images["labeled"].to_numpy(dtype=bool)[rows]
+        states = old_states if labeled is None else labeled
         old = np.pad(self._labels[rows], ((0, 0), (0, len(new_classes))))
         add_r, add_c = np.nonzero(matrix & ~old)
         del_r, del_c = np.nonzero(old & ~matrix)
@@ -144,6 +190,7 @@ class LabelEditsMixin:
                              zip(rows[del_r].tolist(), ids[del_c].tolist(), strict=True))
             conn.executemany("INSERT INTO labels VALUES (?, ?)",
                              zip(rows[add_r].tolist(), ids[add_c].tolist(), strict=True))
+            flipped = self._write_labeled(conn, rows, old_states, states)
         if new_classes:
             self._classes.names.extend(new_classes)
             self._classes.ids.extend(new_ids)
@@ -152,11 +199,15 @@ class LabelEditsMixin:
             self._labels = np.pad(self._labels, ((0, 0), (0, len(new_classes))))
             self.events.emit(ChangeEvent("classes", np.zeros(0, dtype=np.int64), (),
                                          tuple(new_classes)))
-        changed = np.sort(rows[np.union1d(add_r, del_r)])
+        changed = np.union1d(rows[np.union1d(add_r, del_r)], flipped)
         self._labels[rows] = matrix
         self._refresh_label_cells(changed)
+        columns: tuple[str, ...] = ("labels",)
+        if len(flipped):
+            self._images.loc[rows, "labeled"] = states
+            columns = ("labels", "labeled")
         touched = np.union1d(add_c, del_c)
-        self.events.emit(ChangeEvent("labels", changed, ("labels",),
+        self.events.emit(ChangeEvent("labels", changed, columns,
                                      tuple(self._classes.names[c] for c in touched)))
 
     def _refresh_label_cells(self, rows: np.ndarray) -> None:

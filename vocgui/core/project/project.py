@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vocgui.core.project import reading
+from vocgui.core.project.adding import ImageAddingMixin
 from vocgui.core.project.building import write_new_project
 from vocgui.core.project.class_edits import ClassEditsMixin
 from vocgui.core.project.events import ChangeEvent, EventHub
@@ -31,7 +32,8 @@ from vocgui.core.project.store import Store, damaged, database_error
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
-class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, HashCacheMixin):
+class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, HashCacheMixin,
+              ImageAddingMixin):
     """One vocgui project file, open for editing (or read-only)."""
 
     def __init__(self, store: Store) -> None:
@@ -162,15 +164,28 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         return (roots[self._images["root"].to_numpy()] +
                 self._images["image_path"].to_numpy(dtype=object)).tolist()
 
-    def snapshot(self) -> LabelSnapshot:
-        """A frozen copy of the labels now, unaffected by later edits (for training).
+    @property
+    def labeled_rows(self) -> np.ndarray:
+        """Row ids of the labeled images (what training, splits and exports use)."""
+        return np.flatnonzero(self._images["labeled"].to_numpy(dtype=bool))
 
-        Images whose split is 'excluded' are left out (see :mod:`.split_edits`)."""
+    @property
+    def n_unlabeled(self) -> int:
+        """How many images are unlabeled (left out of training, splits and exports)."""
+        return len(self._images) - len(self.labeled_rows)
+
+    def snapshot(self) -> LabelSnapshot:
+        """A frozen copy of the labels of the labeled images now, unaffected by later
+        edits (for training). Unlabeled images are left out (nothing is known about their
+        labels, so they must never train as negatives), and so are images whose split is
+        'excluded' (see :mod:`.split_edits`)."""
+        rows = self.labeled_rows
         frame = pd.DataFrame({
-            "row": np.arange(len(self._images), dtype=np.int64),
-            "path": pd.Series(self.absolute_paths(), dtype=str),
-            "labels": self._images["labels"].copy(),
-            "split": self._images["split"].copy(),
+            "row": rows,
+            "path": pd.Series(np.asarray(self.absolute_paths(), dtype=object)[rows],
+                              dtype=str),
+            "labels": pd.Series(self._images["labels"].to_numpy()[rows], dtype=object),
+            "split": pd.Series(self._images["split"].to_numpy(dtype=object)[rows], dtype=str),
         })
         frame = frame[frame["split"] != "excluded"].reset_index(drop=True)
         return LabelSnapshot(classes=tuple(self._classes.names), frame=frame)

@@ -20,8 +20,9 @@ from vocgui.core.voc.dataset import Problem
 #: a single string (a Python tuple per row costs ~4x more). Notes are joined with NUL,
 #: which no stored note contains (notes are checked); ``id`` carries the scan order, which
 #: is checked rather than trusted. The other columns come from one blob (image_columns).
+#: A file opened read-only is never migrated: before schema 2 every image was labeled.
 _EDITED_QUERY = ("SELECT COUNT(*), group_concat(id), group_concat(review), "
-                 "group_concat(note, char(0)) FROM images")
+                 "group_concat(note, char(0)), group_concat({labeled}) FROM images")
 
 
 @dataclass
@@ -58,22 +59,26 @@ def read_label_matrix(conn: sqlite3.Connection, n_images: int,
 
 def read_images(conn: sqlite3.Connection, matrix: np.ndarray, classes: ClassTable,
                 problem_counts: dict[str, int]) -> pd.DataFrame:
-    """The image table: the loader's columns plus review, note and n_problems."""
-    n, ids, review, note = conn.execute(_EDITED_QUERY).fetchone()
+    """The image table: the loader's columns (``labeled`` as edited since) plus review,
+    note and n_problems."""
+    has_labeled = any(r[1] == "labeled" for r in conn.execute("PRAGMA table_info(images)"))
+    n, ids, review, note, labeled = conn.execute(
+        _EDITED_QUERY.format(labeled="labeled" if has_labeled else "1")).fetchone()
     (blob,) = conn.execute("SELECT data FROM image_columns").fetchone()
     stored = conn.execute("SELECT value FROM meta WHERE key = 'image_columns_sha256'"
                           ).fetchone()
     ints, texts = decode_static_columns(blob, stored and stored[0])  # in id order
-    ids, review = _ints(ids), _ints(review)
+    ids, review, labeled = _ints(ids), _ints(review), _ints(labeled)
     notes = np.asarray([] if note is None else note.split("\0"), dtype=object)
-    if len(texts["filename"]) != n or len(notes) != n or len(review) != n:
+    if len(texts["filename"]) != n or len(notes) != n or len(review) != n or \
+            len(labeled) != n:
         raise ValueError("the stored image columns do not match the images table")
     if not np.array_equal(ids, np.arange(n)):  # a rowid scan is in id order, in practice
         order = np.argsort(ids, kind="stable")
         if not np.array_equal(ids[order], np.arange(n)):
             raise ValueError(f"image ids are not 0..{n - 1}")
-        review, notes = review[order], notes[order]
-    texts["note"], ints["review"] = notes, review
+        review, notes, labeled = review[order], notes[order], labeled[order]
+    texts["note"], ints["review"], ints["labeled"] = notes, review, labeled
 
     def text(column: str, shared: bool = False) -> pd.Series:
         values = np.asarray(texts[column], dtype=object)
@@ -91,6 +96,7 @@ def read_images(conn: sqlite3.Connection, matrix: np.ndarray, classes: ClassTabl
         "image_path": text("image_path"),
         "annotation_path": text("annotation_path"),
         "labels": pd.Series(label_tuples(matrix, classes.names), dtype=object),
+        "labeled": number("labeled", bool),
         "n_objects": number("n_objects"),
         "width": number("width"),
         "height": number("height"),

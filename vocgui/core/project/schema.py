@@ -13,11 +13,6 @@ from pathlib import Path
 
 from vocgui.core.project.errors import NewerSchemaError, NotAProjectError
 
-#: The schema this vocgui writes. Bump it and append a migration for every change.
-SCHEMA_VERSION = 2
-
-#: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
-#: inside the transaction that also records the new version.
 Migration = Callable[[sqlite3.Connection], None]
 
 #: Version 2: a cache of each image file's hashes (duplicate finding), keyed by image id
@@ -35,7 +30,18 @@ def _add_image_hashes(conn: sqlite3.Connection) -> None:
     conn.execute(IMAGE_HASHES_DDL)
 
 
-MIGRATIONS: list[Migration] = [_add_image_hashes]
+def _add_labeled_state(conn: sqlite3.Connection) -> None:
+    """Version 3: images carry an explicit labeled/unlabeled state. Every image of an
+    older file came from an annotation XML, so all of them are labeled."""
+    conn.execute("ALTER TABLE images ADD COLUMN labeled INTEGER NOT NULL DEFAULT 1")
+
+
+#: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
+#: inside the transaction that also records the new version.
+MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state]
+
+#: The schema this vocgui writes. Bump it by appending a migration for every change.
+SCHEMA_VERSION = len(MIGRATIONS) + 1
 
 #: Review status stored as a small integer; index = stored code.
 REVIEW_STATUSES = ("unreviewed", "reviewed", "flagged")
@@ -56,7 +62,8 @@ CREATE TABLE images (
     segmented INTEGER NOT NULL,
     split TEXT NOT NULL,
     review INTEGER NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    labeled INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE image_columns (
     id INTEGER PRIMARY KEY CHECK (id = 0),

@@ -20,7 +20,9 @@ class DatasetStats:
     """Statistics of a set of images (all of them, or the rows a filter keeps).
 
     Arrays are per class in ``classes`` order. ``objects`` is None when no object table
-    was given.
+    was given. Label statistics count labeled images only (``n_images``); ``n_unlabeled``
+    says how many images were left out because nothing is known about their labels. Sizes
+    are properties of the files and cover both.
     """
 
     classes: tuple[str, ...]
@@ -33,11 +35,13 @@ class DatasetStats:
     cooccurrence: np.ndarray
     labels_per_image: np.ndarray
     sizes: SizeStats
+    n_unlabeled: int = 0
 
     def summary(self) -> dict[str, object]:
-        """A JSON-able dict: ``images``, ``classes`` (name -> images, objects, positives,
-        negatives, class_weight, positive_weight), ``labels_per_image`` ({k: images with
-        k labels}, k as str for JSON) and ``sizes`` (see :meth:`SizeStats.summary`)."""
+        """A JSON-able dict: ``images`` (labeled), ``unlabeled`` (a count), ``classes``
+        (name -> images, objects, positives, negatives, class_weight, positive_weight),
+        ``labels_per_image`` ({k: images with k labels}, k as str for JSON) and ``sizes``
+        (see :meth:`SizeStats.summary`)."""
         per_class = {}
         for j, name in enumerate(self.classes):
             per_class[name] = {
@@ -50,6 +54,7 @@ class DatasetStats:
             }
         return {
             "images": self.n_images,
+            "unlabeled": self.n_unlabeled,
             "classes": per_class,
             "labels_per_image": {str(k): int(v) for k, v in enumerate(self.labels_per_image)},
             "sizes": self.sizes.summary(),
@@ -63,7 +68,9 @@ def compute_stats(y: np.ndarray, classes: Sequence[str], images: pd.DataFrame | 
 
     ``images`` supplies the ``width`` / ``height`` columns (sizes are empty without it),
     ``objects`` the loader's object table (``image``, ``name``). ``mask`` (bool over all
-    images) restricts everything to those images, e.g. the table's current filter.
+    images) restricts everything to those images, e.g. the table's current filter. When
+    ``images`` has a ``labeled`` column, label statistics leave the unlabeled images out
+    and count them in ``n_unlabeled``.
     """
     y = np.asarray(y, dtype=bool)
     if y.ndim != 2 or y.shape[1] != len(classes):
@@ -73,25 +80,31 @@ def compute_stats(y: np.ndarray, classes: Sequence[str], images: pd.DataFrame | 
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(y),):
             raise ValueError(f"mask has shape {mask.shape}, expected ({len(y)},)")
-    sub = y if mask is None else y[mask]
     if images is not None:
         width, height = images["width"].to_numpy(), images["height"].to_numpy()
         if mask is not None:
             width, height = width[mask], height[mask]
     else:
         width = height = np.zeros(0, dtype=np.int64)
+    shown = np.ones(len(y), dtype=bool) if mask is None else mask
+    labeled = (np.asarray(images["labeled"], dtype=bool) if images is not None
+               and "labeled" in images else np.ones(len(y), dtype=bool))
+    n_unlabeled = int(np.count_nonzero(shown & ~labeled))
+    counted = None if mask is None and not n_unlabeled else shown & labeled
+    sub = y if counted is None else y[counted]
     positives = np.count_nonzero(sub, axis=0).astype(np.int64)
     return DatasetStats(
         classes=tuple(classes),
         n_images=len(sub),
         positives=positives,
         negatives=len(sub) - positives,
-        objects=None if objects is None else objects_per_class(objects, classes, mask),
+        objects=None if objects is None else objects_per_class(objects, classes, counted),
         class_weights=class_weight_array(sub),
         positive_weights=positive_weights(sub),
         cooccurrence=cooccurrence(sub),
         labels_per_image=labels_per_image(sub),
         sizes=size_stats(width, height),
+        n_unlabeled=n_unlabeled,
     )
 
 

@@ -18,6 +18,9 @@ IMAGE_COLUMNS: dict[str, str] = {
     "image_path": "image path relative to its root, e.g. 'JPEGImages/2007_000027.jpg'",
     "annotation_path": "XML path relative to its root ('' for an image without one)",
     "labels": "tuple[str, ...] of image-level labels, sorted, unique unless keep_repeats",
+    "labeled": "bool: True for an image with an annotation XML; False for an image found "
+               "without one (unlabeled: nothing is known about its labels, which is not "
+               "the same as 'no class present')",
     "n_objects": "int, number of <object> elements (difficult ones included)",
     "width": "int pixels (0 when unknown)",
     "height": "int pixels (0 when unknown)",

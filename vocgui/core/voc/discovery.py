@@ -13,6 +13,7 @@ the images.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +68,9 @@ def list_annotation_files(source: VocSource, follow_links: bool = False
     """Sorted ``.xml`` file names in the annotations folder, and problems found listing.
 
     Other files become ``not_xml`` problems (image files are expected there when the
-    images live in the same folder); sub-folders are ignored. A missing or empty folder
-    is an ``empty_dataset`` problem. Links that point outside the dataset are
+    images live in the same folder), unless there is no XML at all (a folder of images);
+    sub-folders are ignored. A folder that cannot be listed is an ``empty_dataset``
+    problem. Links that point outside the dataset are
     ``outside_link`` problems and left out unless ``follow_links``. Names are not checked
     to be regular files here (that costs a ``stat`` per file): a folder, FIFO, device,
     broken link or unreadable entry named ``*.xml`` is reported when read.
@@ -85,53 +87,76 @@ def list_annotation_files(source: VocSource, follow_links: bool = False
     xml_names = sorted(name for name in names if name[-4:].lower() == ".xml")
     others = sorted(name for name in names if name[-4:].lower() != ".xml")
     skip_images = source.images_dir == folder
+    if not xml_names:
+        # No XML at all is not a problem by itself: a folder of images without
+        # annotations is a dataset of unlabeled images (the table builder reports a
+        # source with neither), and other files in a photo folder are not mistakes.
+        return [], problems
     for name in others:
         is_image = os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
         if (skip_images and is_image) or os.path.isdir(folder / name):
             continue
         problems.append(Problem(str(folder / name), "not_xml",
                                 "is not an .xml annotation file; skipped"))
-    if not xml_names:
-        problems.append(Problem(str(folder), "empty_dataset",
-                                "no annotation (.xml) files found: nothing to load"))
     return xml_names, problems
 
 
 def list_image_files(source: VocSource, follow_links: bool = False
                      ) -> tuple[list[str] | None, list[Problem]]:
-    """Names of the image files in the images folder (None when it cannot be listed),
-    and the problems found: image-named entries that are not regular files
-    (``special_file``: a FIFO would hang whoever opens it) and links pointing outside
-    the dataset (``outside_link``, left out unless ``follow_links``)."""
+    """The image files under the images folder, searched recursively, as sorted
+    '/'-separated paths relative to it (``'a.jpg'``, ``'cats/b.png'``; None when the
+    folder cannot be listed), and the problems found: image-named entries that are not
+    regular files (``special_file``: a FIFO would hang whoever opens it) and links
+    pointing outside the dataset (``outside_link``, left out unless ``follow_links``).
+
+    Hidden sub-folders are skipped and links to folders are not descended into (no
+    loops, nothing outside the dataset)."""
     try:
-        entries = list(os.scandir(source.images_dir))
+        top = list(os.scandir(source.images_dir))
     except OSError:
         return None, []
-    entries = [entry for entry in entries
-               if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS]
-    problems, entries = _refuse_outside_links(source, entries, follow_links)
-    names = []
-    for entry in entries:
-        try:
-            # d_type answers this without a stat for everything but links.
-            regular = entry.is_file()
-            mode = 0 if regular else entry.stat().st_mode
-        except OSError:
-            regular = True  # unreadable entries are reported by whoever opens them
-        if regular:
-            names.append(entry.name)
-        else:
-            problems.append(Problem(entry.path, "special_file",
-                                    f"is {kind_of_file(mode)}, not a regular file; "
-                                    "skipped", entry.name))
+    names: list[str] = []
+    problems: list[Problem] = []
+    pending: list[tuple[str, list[os.DirEntry[str]]]] = [("", top)]
+    while pending:
+        prefix, entries = pending.pop()
+        for entry in entries:
+            if not entry.name.startswith(".") and _is_real_folder(entry):
+                with contextlib.suppress(OSError):  # an unreadable sub-folder: skipped
+                    pending.append((f"{prefix}{entry.name}/", list(os.scandir(entry.path))))
+        entries = [entry for entry in entries
+                   if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS]
+        refused, entries = _refuse_outside_links(source, entries, follow_links, prefix)
+        problems.extend(refused)
+        for entry in entries:
+            try:
+                # d_type answers this without a stat for everything but links.
+                regular = entry.is_file()
+                mode = 0 if regular else entry.stat().st_mode
+            except OSError:
+                regular = True  # unreadable entries are reported by whoever opens them
+            if regular:
+                names.append(prefix + entry.name)
+            else:
+                problems.append(Problem(entry.path, "special_file",
+                                        f"is {kind_of_file(mode)}, not a regular file; "
+                                        "skipped", prefix + entry.name))
     return sorted(names), problems
 
 
+def _is_real_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
 def _refuse_outside_links(source: VocSource, entries: list[os.DirEntry[str]],
-                          follow_links: bool
+                          follow_links: bool, prefix: str = ""
                           ) -> tuple[list[Problem], list[os.DirEntry[str]]]:
     """Problems for links among ``entries`` pointing outside the dataset, and the
-    entries to keep (those links are dropped unless ``follow_links``).
+    entries to keep (those links are dropped unless ``follow_links``). ``prefix`` is
+    the entries' folder relative to the images folder (how problems name images).
 
     Inside means under the real path of the root, the annotations folder or the images
     folder (either may itself be a link to elsewhere). Dangling links are kept: reading
@@ -149,7 +174,7 @@ def _refuse_outside_links(source: VocSource, entries: list[os.DirEntry[str]],
         if not os.path.exists(target) or any(
                 os.path.commonpath([target, folder]) == folder for folder in inside):
             continue
-        image = entry.name if entry.name[-4:].lower() != ".xml" else None
+        image = prefix + entry.name if entry.name[-4:].lower() != ".xml" else None
         if follow_links:
             problems.append(Problem(entry.path, "outside_link",
                                     f"is a link to {target}, outside the dataset; followed "

@@ -46,3 +46,15 @@ def oversized_message(error: Image.DecompressionBombError) -> str:
     """What to tell the user about an image Pillow refuses as a decompression bomb."""
     return (f"is too large to decode safely ({error}); its pixels are never decoded, "
             "so it cannot be shown or trained on")
+
+
+def read_sizes_chunk(paths: list[str]) -> list[tuple[int, int, int] | tuple[str, str]]:
+    """:func:`read_image_size` of each path, or ``(problem kind, message)`` when it
+    fails (one worker's chunk)."""
+    sizes: list[tuple[int, int, int] | tuple[str, str]] = []
+    for path in paths:
+        try:
+            sizes.append(read_image_size(path))
+        except ImageHeaderError as error:
+            sizes.append((error.kind, str(error)))
+    return sizes

@@ -19,6 +19,7 @@ from vocgui.core.voc.discovery import (
     resolve_source,
 )
 from vocgui.core.voc.image_check import check_images as check_images_of
+from vocgui.core.voc.image_header import read_sizes_chunk
 from vocgui.core.voc.image_sets import read_splits
 from vocgui.core.voc.parallel import (
     CancelCallback,
@@ -40,8 +41,10 @@ def load_voc(source: PathLike | Sequence[PathLike], *, images_dir: PathLike | No
     """Load VOC annotations into image and object tables.
 
     Every annotation that parses is a row, even when its image is missing (reported as a
-    ``missing_image`` problem). Images without an annotation are reported
-    (``unannotated_image``) but are NOT rows: nothing is known about their labels.
+    ``missing_image`` problem). Images without an annotation (images folders are
+    searched recursively) are rows in the *unlabeled* state (``labeled`` False): nothing
+    is known about their labels, so they must never train as negatives. A folder of
+    images only is a valid dataset of unlabeled images.
 
     Args:
         source: a VOC root (``Annotations/``, ``JPEGImages/``, optional
@@ -54,8 +57,8 @@ def load_voc(source: PathLike | Sequence[PathLike], *, images_dir: PathLike | No
             object table keeps them).
         workers: processes to parse with; None = the cores available. Small datasets are
             parsed in this process whatever the value.
-        progress: ``progress(done, total)`` with annotation files parsed so far, called
-            on this thread.
+        progress: ``progress(done, total)`` with annotation files parsed (then unlabeled
+            image headers read) so far, called on this thread.
         cancel: polled on this thread; returning True raises :class:`LoadCancelled`.
         follow_links: follow links in the annotations and images folders that point
             outside the dataset (they are ``outside_link`` problems either way; without
@@ -86,10 +89,22 @@ def load_voc(source: PathLike | Sequence[PathLike], *, images_dir: PathLike | No
     xml_paths = [prefix + name for files in sources
                  for prefix in [f"{files.source.annotations_dir}{os.sep}"]
                  for name in files.xml_names]
-    chunks, useful_workers = plan_chunks(xml_paths, workers or default_workers())
+    n_workers = workers or default_workers()
+    chunks, useful_workers = plan_chunks(xml_paths, n_workers)
     parsed = run_chunks(parse_chunk, chunks, (keep_repeats, include_difficult),
                         useful_workers, progress, cancel)
-    dataset = build_dataset(sources, parsed, problems)
+
+    def read_sizes(paths: list[str]) -> list[tuple[int, int, int] | tuple[str, str]]:
+        # Headers only, in worker processes for large folders, with progress counted on
+        # after the XMLs.
+        size_chunks, size_workers = plan_chunks(paths, n_workers)
+        offset = len(xml_paths)
+        shifted = None if progress is None else (
+            lambda done, total: progress(offset + done, offset + total))
+        results = run_chunks(read_sizes_chunk, size_chunks, (), size_workers, shifted, cancel)
+        return [size for chunk in results for size in chunk]
+
+    dataset = build_dataset(sources, parsed, problems, read_sizes)
     if check_images:
         dataset.problems.extend(_check_image_files(dataset, workers, cancel))
     return dataset

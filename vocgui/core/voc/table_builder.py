@@ -9,18 +9,23 @@ image headers and splits are attached. Rules:
   file's stem. A missing image is a ``missing_image`` problem but the row stays: its
   labels are still known. When the whole images folder is missing, one problem names
   the folder instead of one per annotation.
-- An image without an annotation is an ``unannotated_image`` problem and NOT a row:
-  without an annotation nothing is known about its labels, and treating it as "no
-  labels" would teach a model that every class is absent. (Images whose XML failed to
-  parse are not reported again; the XML's problem already names them.)
+- An image without an annotation (images folders are searched recursively) is a row in
+  the explicit *unlabeled* state (``labeled`` False, no labels, size read from the image
+  header only): nothing is known about its labels, so it must never train as a negative,
+  but it can be tagged. Unlabeled rows follow all annotated rows. Its ``filename`` is its
+  path relative to the images folder (``'cats/a.jpg'`` in a sub-folder). Images whose
+  XML failed to parse are not rows (the XML's problem already names them).
 - Image file names are unique across the whole dataset: the first annotation naming an
   image wins (sources in the order given, files sorted by name), later ones are
-  ``duplicate_filename`` problems and not rows.
+  ``duplicate_filename`` problems and not rows; so is an unlabeled image whose name an
+  earlier row already has.
+- A source with neither annotations nor images is an ``empty_dataset`` problem.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -71,21 +76,28 @@ class _ImageLookup:
         return self.by_stem.get(xml_stem)
 
 
+#: Reads the header sizes of image files: ``(width, height, depth)``, or
+#: ``(problem kind, message)`` saying why it failed.
+SizeReader = Callable[[list[str]], list[tuple[int, int, int] | tuple[str, str]]]
+
+
 def build_dataset(sources: list[SourceFiles], chunks: list[ParsedChunk],
-                  problems: list[Problem]) -> VocDataset:
+                  problems: list[Problem], read_sizes: SizeReader) -> VocDataset:
     """The dataset from ``chunks`` (parsed in the order of the sources' xml names).
 
     ``problems`` holds those found before parsing; the rest are appended to it.
+    ``read_sizes`` gives the sizes of the unlabeled images (headers only).
     """
-    return _Builder(sources, chunks, problems).build()
+    return _Builder(sources, chunks, problems, read_sizes).build()
 
 
 class _Builder:
     def __init__(self, sources: list[SourceFiles], chunks: list[ParsedChunk],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], read_sizes: SizeReader) -> None:
         self.sources = sources
         self.chunks = chunks
         self.problems = problems
+        self.read_sizes = read_sizes
         # Row values decided here; the parsed columns are taken at the end (see _image_table).
         self.rows: dict[str, list] = {name: [] for name in
                                       ("filename", "root", "image_path", "annotation_path",
@@ -115,15 +127,18 @@ class _Builder:
                                filenames[global_index], parse_problems.get(global_index, ()),
                                global_index)
                 global_index += 1
-        self._report_unannotated_images(ok)
+        unlabeled = self._unlabeled_images(ok)
         images = self._image_table()
         self._fill_missing_sizes(images)
         objects, classes = self._object_table()
         self._report_boxes_outside(images, objects)
+        images = pd.concat([images, self._unlabeled_table(unlabeled)], ignore_index=True)
+        self._report_empty_sources()
         if images.empty and not any(p.kind == "empty_dataset" for p in self.problems):
             self.problems.append(Problem(
                 ", ".join(str(f.source.annotations_dir) for f in self.sources),
-                "empty_dataset", "no annotation could be loaded (see the other problems)"))
+                "empty_dataset", "no annotation or image could be loaded (see the other "
+                "problems)"))
         return VocDataset(images, objects, classes, self.problems,
                           [str(files.source.root) for files in self.sources])
 
@@ -205,32 +220,75 @@ class _Builder:
                           else None)
             self.needs_size.append((row, image_path, xml_path))
 
-    def _report_unannotated_images(self, ok: list[bool]) -> None:
-        listed = {files.source.images_dir: files.image_names for files in self.sources
-                  if files.image_names is not None}
-        if not listed:
-            return
-        claimed: dict[Path, set[str]] = {folder: set() for folder in listed}
-        failed_stems: dict[Path, set[str]] = {folder: set() for folder in listed}
+    def _unlabeled_images(self, ok: list[bool]) -> list[tuple[int, str]]:
+        """(source, image name) of each listed image no annotation claimed, in order."""
+        failed_stems: dict[Path, set[str]] = {}
         global_index = 0
         for files in self.sources:
-            failed = failed_stems.get(files.source.images_dir, set())
+            failed = failed_stems.setdefault(files.source.images_dir, set())
             for xml_name in files.xml_names:
                 if not ok[global_index]:
                     failed.add(os.path.splitext(xml_name)[0])
                 global_index += 1
-        for source_index, filename in zip(self.rows["root"], self.rows["filename"],
-                                          strict=True):
-            folder = self.sources[source_index].source.images_dir
-            if folder in claimed:
-                claimed[folder].add(filename)
-        for folder, names in listed.items():
-            for name in names:
-                if name not in claimed[folder] and \
-                        os.path.splitext(name)[0] not in failed_stems[folder]:
+        taken = set(self.rows["filename"])
+        claimed = {(self.sources[s].source.images_dir, f)
+                   for s, f in zip(self.rows["root"], self.rows["filename"], strict=True)}
+        found: list[tuple[int, str]] = []
+        seen_folders: set[Path] = set()
+        for source_index, files in enumerate(self.sources):
+            folder = files.source.images_dir
+            if files.image_names is None or folder in seen_folders:
+                continue  # two sources sharing an images folder list its images once
+            seen_folders.add(folder)
+            for name in files.image_names:
+                if (folder, name) in claimed or \
+                        os.path.splitext(name)[0] in failed_stems[folder]:
+                    continue
+                if name in taken:
                     self.problems.append(Problem(
-                        os.path.join(folder, name), "unannotated_image",
-                        "has no annotation XML; left out of the table", name))
+                        os.path.join(folder, name), "duplicate_filename",
+                        f"an image named '{name}' is already in the dataset; skipped", name))
+                    continue
+                taken.add(name)
+                found.append((source_index, name))
+        return found
+
+    def _unlabeled_table(self, unlabeled: list[tuple[int, str]]) -> pd.DataFrame:
+        """Rows for the unlabeled images: no labels, sizes from the image headers."""
+        paths = [os.path.join(self.sources[s].source.images_dir, name) for s, name in unlabeled]
+        sizes = self.read_sizes(paths) if paths else []
+        dims = np.zeros((len(paths), 3), np.int64)
+        for i, (size, path, (_, name)) in enumerate(zip(sizes, paths, unlabeled, strict=True)):
+            if isinstance(size[0], str):  # (problem kind, message)
+                self.problems.append(Problem(path, str(size[0]), str(size[1]), name))
+            else:
+                dims[i] = size
+        names = [name for _, name in unlabeled]
+        n = len(names)
+        table = {
+            "filename": pd.Series(names, dtype=str),
+            "root": np.asarray([s for s, _ in unlabeled], np.int64),
+            "image_path": pd.Series([_join(self.folders[s][0], name) for s, name in unlabeled],
+                                    dtype=str),
+            "annotation_path": pd.Series([""] * n, dtype=str),
+            "labels": pd.Series([()] * n, dtype=object),
+            "labeled": np.zeros(n, bool),
+            "n_objects": np.zeros(n, np.int64),
+            "width": dims[:, 0], "height": dims[:, 1], "depth": dims[:, 2],
+            "segmented": np.zeros(n, bool),
+            "split": pd.Series([self.sources[s].splits.get(os.path.splitext(name)[0], "")
+                                for s, name in unlabeled], dtype=str),
+        }
+        return pd.DataFrame(table, columns=list(IMAGE_COLUMNS))
+
+    def _report_empty_sources(self) -> None:
+        for files in self.sources:
+            if not files.xml_names and not files.image_names and not any(
+                    p.kind == "empty_dataset" and p.file == str(files.source.annotations_dir)
+                    for p in self.problems):
+                self.problems.append(Problem(
+                    str(files.source.annotations_dir), "empty_dataset",
+                    "no annotation (.xml) or image files found: nothing to load"))
 
     def _image_table(self) -> pd.DataFrame:
         rows = self.rows
@@ -246,6 +304,7 @@ class _Builder:
             "image_path": pd.Series(rows["image_path"], dtype=str),
             "annotation_path": pd.Series(rows["annotation_path"], dtype=str),
             **copied,
+            "labeled": np.ones(len(kept), bool),
             "split": pd.Series(rows["split"], dtype=str),
         }
         return pd.DataFrame(table, columns=list(IMAGE_COLUMNS))

@@ -196,11 +196,14 @@ class DatasetChartsPanel(QWidget):
         if self.stats is None or project is None:
             self.summary.setText("No dataset open")
             return
-        total = len(project.images)
+        total = len(project.images) - project.n_unlabeled
         shown = f"{self.stats.n_images:,}" if self.stats.n_images == total else (
             f"{self.stats.n_images:,} of {total:,} (filtered)")
-        self.summary.setText(f"{shown} image{'' if self.stats.n_images == 1 else 's'}, "
-                             f"{plural(len(self.stats.classes), 'class')}")
+        text = (f"{shown} labeled image{'' if self.stats.n_images == 1 else 's'}, "
+                f"{plural(len(self.stats.classes), 'class')}")
+        if self.stats.n_unlabeled:  # left out of every label chart
+            text += f"; {self.stats.n_unlabeled:,} unlabeled not counted"
+        self.summary.setText(text)
 
     def _batch_changed(self) -> None:
         size, batch = self.target_size.value(), self.batch_size.value()

@@ -33,7 +33,8 @@ HEADERS: dict[Column, tuple[str, str]] = {
     Column.OBJECTS: ("Objects", "Number of annotated objects (boxes)"),
     Column.SIZE: ("Size", "Image width x height in pixels, from the annotation"),
     Column.SPLIT: ("Split", "Split from ImageSets/Main (train, val, test or none)"),
-    Column.REVIEW: ("Review", "Review status: unreviewed, reviewed or flagged"),
+    Column.REVIEW: ("Review", "Review status: unreviewed, reviewed or flagged; 'unlabeled' "
+                              "for an image nobody has labeled yet"),
     Column.PROBLEMS: ("Problems", "Number of loader problems about this image"),
 }
 
@@ -102,8 +103,10 @@ class TableColumns:
         self._orders.pop(Column.REVIEW, None)
 
     def refresh_labels(self) -> None:
-        """Re-read the label matrix and the classes (after label or class edits)."""
+        """Re-read the label matrix, the labeled states and the classes (after label or
+        class edits)."""
         self.labels = self.source.labels
+        self.labeled = self.source.images["labeled"].to_numpy(dtype=bool)
         self.classes = list(self.source.classes)
         self.colors = [self.source.class_colors.get(c, "#808080") for c in self.classes]
         self._orders.pop(Column.LABELS, None)
@@ -113,6 +116,7 @@ class TableColumns:
         changed."""
         if kind == "review":
             self.refresh_review(rows)
+            self.labeled = self.source.images["labeled"].to_numpy(dtype=bool)
         elif kind == "split":
             self.split = self.source.images["split"].to_numpy(dtype=str)
             self._orders.pop(Column.SPLIT, None)

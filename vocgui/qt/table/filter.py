@@ -28,6 +28,8 @@ class TableFilter:
     split: str | None = None
     #: Review status to show; None = every status.
     review: str | None = None
+    #: True: labeled images only; False: unlabeled only; None: both.
+    labeled: bool | None = None
     #: Show only images the loader reported a problem about.
     problems_only: bool = False
     #: An explicit set of row ids (from another view), with a caption saying what it is.
@@ -56,6 +58,8 @@ class TableFilter:
         if self.review is not None:
             code = REVIEW_STATUSES.index(self.review) if self.review in REVIEW_STATUSES else -2
             mask &= columns.review == code
+        if self.labeled is not None:
+            mask &= columns.labeled == self.labeled
         if self.problems_only:
             mask &= columns.n_problems > 0
         if self.rows is not None:
@@ -85,6 +89,8 @@ class TableFilter:
             parts.append(f"split {self.split}" if self.split else "no split")
         if self.review is not None:
             parts.append(self.review)
+        if self.labeled is not None:
+            parts.append("labeled" if self.labeled else "unlabeled")
         if self.problems_only:
             parts.append("with problems")
         return " · ".join(parts)

@@ -23,8 +23,11 @@ from vocgui.qt.table.filter import CLASS_MODES, TableFilter
 
 _SPLIT_CHOICES = [("All splits", None), ("train", "train"), ("val", "val"), ("test", "test"),
                   ("No split", ""), ("Excluded", "excluded")]
-_REVIEW_CHOICES = [("Any status", None), ("Unreviewed", "unreviewed"),
-                   ("Reviewed", "reviewed"), ("Flagged", "flagged")]
+_REVIEW_CHOICES = [("Any status", None), ("Unlabeled", "unlabeled"), ("Labeled", "labeled"),
+                   ("Unreviewed", "unreviewed"), ("Reviewed", "reviewed"),
+                   ("Flagged", "flagged")]
+#: The labeled-state choices of the status box, as TableFilter.labeled values.
+_STATE_CHOICES = {"unlabeled": False, "labeled": True}
 #: Typing pauses this long (ms) before the name filter applies.
 _TEXT_DEBOUNCE_MS = 120
 
@@ -58,7 +61,8 @@ class FilterBar(QWidget):
         for text, value in _SPLIT_CHOICES:
             self.split_box.addItem(text, value)
         self.split_box.currentIndexChanged.connect(self._choices_edited)
-        self.review_box = QComboBox(toolTip="Show one review status only")
+        self.review_box = QComboBox(toolTip="Show unlabeled or labeled images only, or one "
+                                    "review status")
         for text, value in _REVIEW_CHOICES:
             self.review_box.addItem(text, value)
         self.review_box.currentIndexChanged.connect(self._choices_edited)
@@ -126,8 +130,11 @@ class FilterBar(QWidget):
         self._emit(replace(self._filter, text=self.search.text().strip()))
 
     def _choices_edited(self) -> None:
+        choice = self.review_box.currentData()
+        review = None if choice in _STATE_CHOICES else choice
+        labeled = _STATE_CHOICES.get(choice)
         self._emit(replace(self._filter, split=self.split_box.currentData(),
-                           review=self.review_box.currentData(),
+                           review=review, labeled=labeled,
                            problems_only=self.problems_box.isChecked()))
 
     def _clear_rows(self) -> None:
@@ -173,7 +180,8 @@ class FilterBar(QWidget):
         if self.search.text().strip() != f.text:
             self.search.setText(f.text)
         self.split_box.setCurrentIndex(max(0, self.split_box.findData(f.split)))
-        self.review_box.setCurrentIndex(max(0, self.review_box.findData(f.review)))
+        choice = f.review if f.labeled is None else ("labeled" if f.labeled else "unlabeled")
+        self.review_box.setCurrentIndex(max(0, self.review_box.findData(choice)))
         self.problems_box.setChecked(f.problems_only)
         for widget in (self.split_box, self.review_box, self.problems_box):
             widget.blockSignals(False)

@@ -192,7 +192,9 @@ class ImageTableModel(QAbstractTableModel):
         if column == Column.LABELS:
             names = c.label_names(row)
             if tooltip:
-                return ", ".join(names) if names else "no labels"
+                if not c.labeled[row]:
+                    return "unlabeled: not labeled yet (tag it, or mark it reviewed)"
+                return ", ".join(names) if names else "labeled: no class present"
             return ", ".join(names)
         if column == Column.OBJECTS:
             return str(int(c.n_objects[row]))
@@ -204,6 +206,8 @@ class ImageTableModel(QAbstractTableModel):
         if column == Column.REVIEW:
             code = int(c.review[row])
             status = REVIEW_STATUSES[code] if code >= 0 else "unknown"
+            if status == "unreviewed" and not c.labeled[row]:
+                return "unlabeled" if tooltip else "○ unlabeled"
             return status if tooltip else _REVIEW_TEXT.get(status, status)
         n = int(c.n_problems[row])
         if tooltip:

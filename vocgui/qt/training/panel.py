@@ -210,11 +210,14 @@ class TrainingPanel(QWidget):
             self.runs.refresh(self.state.project)  # its epoch count
             self.runs.select_run(self.session.run_id)
         elif kind == "started":
+            project = self.state.project
+            left_out = project.n_unlabeled if project is not None else 0
             self._show_status(
                 f"Run {self.session.run_id}: training on {plural(event['n_train'], 'image')}, "
                 f"validating on {event['n_val']}, {plural(event['epochs'], 'epoch')} of "
-                f"{plural(event['batches'], 'batch')} on {event.get('device', 'the CPU')}."
-                f"{excluded_summary(self._excluded)}")
+                f"{plural(event['batches'], 'batch')} on {event.get('device', 'the CPU')}"
+                + (f"; {plural(left_out, 'unlabeled image')} left out." if left_out else ".")
+                + f"{excluded_summary(self._excluded)}")
             self.progress.setFormat("Preparing the first batch…")
         elif kind == "excluded":
             self._excluded.append((str(event.get("file")), str(event.get("reason"))))

@@ -1,0 +1,55 @@
+"""``vocgui add PROJECT FOLDER``: add a folder of images to an existing project.
+
+PROJECT is a project file (.vocgui) or the VOC folder a project was made for (found
+where the app keeps it, :mod:`vocgui.core.project.location`). FOLDER is loaded like any source
+(a plain folder of images, searched recursively, or a VOC root): images without an
+annotation arrive unlabeled. Files already in the project are skipped and counted.
+Exit code: 0 done (also when everything was there already), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vocgui.core.project import ProjectError
+from vocgui.core.project.location import open_project_for
+from vocgui.core.voc import load_voc
+from vocgui.core.wording import plural
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", metavar="PROJECT",
+                        help="project file (.vocgui) or the VOC folder it was made for")
+    parser.add_argument("folder", metavar="FOLDER",
+                        help="folder of images (searched recursively) or a VOC root")
+    parser.add_argument("--images", metavar="DIR",
+                        help="images folder, when FOLDER is an annotations folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"vocgui add: {folder} is not a folder", file=sys.stderr)
+        return 2
+    dataset = load_voc(folder, images_dir=args.images)
+    if dataset.images.empty:
+        reasons = "; ".join(f"{p.file}: {p.message}" for p in dataset.problems[:3])
+        print(f"vocgui add: no images found in {folder} ({reasons})", file=sys.stderr)
+        return 2
+    try:
+        project = open_project_for(Path(args.project))
+    except (ProjectError, OSError, ValueError) as exc:
+        print(f"vocgui add: {exc}", file=sys.stderr)
+        return 2
+    with project:
+        try:
+            added = project.add_images(dataset)
+        except ProjectError as exc:
+            print(f"vocgui add: {exc}", file=sys.stderr)
+            return 2
+        print(f"{project.path}: {added.report()}; the project now has "
+              f"{plural(len(project.images), 'image')}, {project.n_unlabeled:,} of them "
+              "unlabeled")
+    return 0
