@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from voc_xml_helpers import annotation_xml, object_xml, write_jpeg, write_voc
 
-from vocgui.core.project import Project
+from vocgui.core.project import SCHEMA_VERSION, Project
 from vocgui.core.project.commands import AddLabel, RemoveLabel, SetLabels, SetReview, UndoStack
 from vocgui.core.voc import load_voc
 
@@ -77,7 +77,7 @@ def test_a_version_1_project_opens_and_every_image_is_labeled(tmp_path: Path) ->
     with Project.open(path) as p:
         version = p._store.conn.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-        assert version == "2" and p.labels_of(2) == ("cow",)
+        assert version == str(SCHEMA_VERSION) and p.labels_of(2) == ("cow",)
         assert np.asarray(p.labels).sum() == 4
 
 

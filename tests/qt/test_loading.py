@@ -85,9 +85,11 @@ def test_failures_arrive_as_messages_naming_the_file(qtbot, tmp_path, data_dir):
 
 def test_first_run_makes_and_opens_the_demo(qtbot, data_dir, monkeypatch):
     monkeypatch.setattr(loading, "DEMO_IMAGES", 30)  # the real generator, fewer images
+    monkeypatch.setattr("vocgui.core.demo.DEMO_UNLABELED", 4)
     project = load(qtbot, None)
     root, project_path = demo_paths()
-    assert Path(project.path) == project_path and len(project.images) == 30
+    assert Path(project.path) == project_path and len(project.images) == 34
+    assert project.n_unlabeled == 4  # the demo's part to label with the model's help
     assert (root / "Annotations").is_dir() and not root.with_name("demo.partial").exists()
     project.close()
     again = load(qtbot, None)  # made once, then reopened

@@ -140,7 +140,9 @@ def test_problems_panel_click_selects_the_image(qtbot, voc_sample, tmp_path, dat
     window = open_window(qtbot, settings, voc_with_problems(voc_sample, tmp_path / "voc"))
     project, panel = window.state.project, window.problems
     kinds = [p.kind for p in panel.model.problems]
-    assert {"missing_image", "malformed_xml", "unannotated_image"} <= set(kinds)
+    assert {"missing_image", "malformed_xml"} <= set(kinds)
+    assert "unannotated_image" not in kinds  # the extra JPEG is an unlabeled row
+    assert project.images["labeled"].tolist()[-1:] == [False]
     assert f"{len(kinds)} problem(s)" in panel.summary.text()
 
     def click(kind: str) -> None:
