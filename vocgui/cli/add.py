@@ -13,11 +13,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from vocgui.core.project import ProjectError
-from vocgui.core.project.location import open_project_for
-from vocgui.core.voc import load_voc
-from vocgui.core.wording import plural
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", metavar="PROJECT",
@@ -29,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: numpy and pandas are not for --help.
+    from vocgui.core.project import ProjectError
+    from vocgui.core.project.location import open_project_for
+    from vocgui.core.voc import load_voc
+    from vocgui.core.wording import plural
+
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"vocgui add: {folder} is not a folder", file=sys.stderr)
