@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from vocgui.core.evaluation.compare import compare_runs, relabelled_rows, shared
 from vocgui.core.evaluation.curves import operating_points
 from vocgui.core.evaluation.report import write_tables
 from vocgui.core.evaluation.run_review import RunReview
+from vocgui.core.voc.labels_csv import decode_labels
 
 
 def make_review(seed: int, n: int = 300, start: int = 0) -> RunReview:
@@ -77,7 +80,28 @@ def test_write_tables_round_trips(tmp_path):
     assert predictions.loc[7, "filename"] == "img_0007.jpg"
     k = CLASSES.index("dog")
     np.testing.assert_allclose(predictions["score_dog"], review.scores[:, k])
-    first_true = ";".join(c for c, on in zip(CLASSES, review.y_true[0], strict=True) if on)
-    assert predictions.loc[0, "true"] == first_true
+    first_true = [c for c, on in zip(CLASSES, review.y_true[0], strict=True) if on]
+    assert decode_labels(predictions.loc[0, "true"]) == tuple(first_true)
     issues = pd.read_csv(tmp_path / "out" / "label_issues.csv")
     assert list(issues.columns[:2]) == ["row", "filename"]
+
+
+def test_hostile_class_names_cannot_become_formulas_or_split_lists(tmp_path):
+    """Issue 10, item 13: formula-leading names are escaped in every CSV, and label lists
+    survive names holding ';' and ','."""
+    hostile = ("=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)", "a;b", "c,d")
+    y, scores = realistic_predictions(120, 7)
+    review = RunReview(np.arange(120), hostile, scores, y)
+    filenames = ["=evil.jpg", *(f"img_{i}.jpg" for i in range(1, 120))]
+    write_tables(review, 0.5, tmp_path, filenames)
+    for name in ("per_class.csv", "predictions.csv", "label_issues.csv"):
+        with open(tmp_path / name, newline="", encoding="utf-8") as file:
+            cells = [cell for line in csv.reader(file) for cell in line]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], name
+    per_class = pd.read_csv(tmp_path / "per_class.csv", index_col=0)
+    assert list(per_class.index) == ["'" + n if n[0] in "=+-@" else n for n in hostile]
+    predictions = pd.read_csv(tmp_path / "predictions.csv", keep_default_na=False)
+    assert predictions.loc[0, "filename"] == "'=evil.jpg"
+    for i in range(120):
+        expected = tuple(n for n, on in zip(hostile, y[i], strict=True) if on)
+        assert decode_labels(predictions.loc[i, "true"]) == expected

@@ -14,15 +14,19 @@ import pandas as pd
 
 from vocgui.core.evaluation.label_issues import ISSUE_COLUMNS, LabelIssueError
 from vocgui.core.evaluation.run_review import RunReview, Thresholds
+from vocgui.core.spreadsheet import spreadsheet_safe
+from vocgui.core.voc.labels_csv import encode_labels
 
 
 def _joined(names: Sequence[str]) -> str:
-    return ";".join(names)
+    # A JSON list: unambiguous for names holding ';' or ',', read back with
+    # vocgui.core.voc.labels_csv.decode_labels.
+    return encode_labels(names)
 
 
 def predictions_frame(review: RunReview, thresholds: Thresholds,
                       filenames: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per validated image: row, filename, true and predicted labels (';'-joined),
+    """One row per validated image: row, filename, true and predicted labels (JSON lists),
     the wrong ones, and one ``score_<class>`` column per class."""
     t = review.thresholds(thresholds)
     hit = review.scores >= t
@@ -44,7 +48,7 @@ def predictions_frame(review: RunReview, thresholds: Thresholds,
 
 
 def issues_frame(review: RunReview, filenames: Sequence[str] | None = None) -> pd.DataFrame:
-    """Label issues as a flat table (tuples ';'-joined); empty when none can be computed."""
+    """Label issues as a flat table (tuples as JSON lists); empty when none can be computed."""
     try:
         issues = review.label_issues()
     except LabelIssueError:
@@ -60,7 +64,8 @@ def issues_frame(review: RunReview, filenames: Sequence[str] | None = None) -> p
 def write_tables(review: RunReview, thresholds: Thresholds, out_dir: str | Path,
                  filenames: Sequence[str] | None = None) -> list[Path]:
     """Write ``per_class.csv``, ``predictions.csv`` and ``label_issues.csv`` to
-    ``out_dir`` (created if needed); returns the paths written."""
+    ``out_dir`` (created if needed); returns the paths written. Text cells that a
+    spreadsheet would run as a formula are escaped (:mod:`vocgui.core.spreadsheet`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -71,6 +76,6 @@ def write_tables(review: RunReview, thresholds: Thresholds, out_dir: str | Path,
     }
     for name, frame in tables.items():
         path = out / name
-        frame.to_csv(path, index=name == "per_class.csv")
+        spreadsheet_safe(frame).to_csv(path, index=name == "per_class.csv")
         written.append(path)
     return written
