@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -11,6 +13,8 @@ import pytest
 from PIL import Image
 
 from vocgui.core.image_io import IMAGE_PROBLEM_KINDS, load_image
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _xml_size(voc_sample: Path, stem: str) -> tuple[int, int]:
@@ -42,22 +46,24 @@ def test_max_side_reduces_pixels_but_keeps_full_size(tmp_path: Path) -> None:
     assert np.abs(result.pixels[10, 10].astype(int) - (10, 200, 30)).max() < 8
 
 
-def test_exif_orientation_6_is_applied_and_swaps_the_size(tmp_path: Path) -> None:
+def test_exif_orientation_is_reported_not_applied(tmp_path: Path) -> None:
+    """VOC's convention (issue 10, item 15): boxes are stored pixel coordinates and the
+    training pipelines decode stored pixels, so the viewer shows the stored pixels too."""
     stored = Image.new("RGB", (60, 40), (0, 0, 255))
     stored.paste((255, 0, 0), (0, 0, 30, 40))  # left half red
     exif = Image.Exif()
-    exif[0x0112] = 6  # rotate 90 degrees clockwise for display
+    exif[0x0112] = 6  # photo viewers turn it 90 degrees clockwise
     path = tmp_path / "rotated.jpg"
     stored.save(path, exif=exif, quality=95)
 
     result = load_image(path)
-    assert result.full_size == (40, 60)
-    assert result.pixels.shape == (60, 40, 3)
-    # Rotated clockwise, the stored left half becomes the top half.
-    assert result.pixels[5, 20, 0] > 200 and result.pixels[5, 20, 2] < 60
-    assert result.pixels[55, 20, 2] > 200 and result.pixels[55, 20, 0] < 60
+    assert result.full_size == (60, 40)
+    assert result.pixels.shape == (40, 60, 3)
+    assert result.pixels[20, 5, 0] > 200 and result.pixels[20, 5, 2] < 60  # red stays left
+    assert result.pixels[20, 55, 2] > 200 and result.pixels[20, 55, 0] < 60
     assert _kinds(result) == ["exif_orientation"]
-    assert "stored 60x40" in result.problems[0].message
+    message = result.problems[0].message
+    assert "orientation 6" in message and "does not apply" in message and "60x40" in message
 
 
 @pytest.mark.parametrize(("mode", "color"), [("L", 128), ("CMYK", (0, 255, 255, 0))])
@@ -146,3 +152,22 @@ def test_damaged_real_jpegs_never_raise(voc_sample: Path, tmp_path: Path) -> Non
         assert result.ok or result.problems
         if result.ok:
             assert result.pixels.ndim == 3 and result.pixels.shape[2] == 3
+
+
+def test_a_huge_jpeg_is_decoded_reduced_for_display(tmp_path: Path) -> None:
+    """Issue 10, item 18: an 8000 px square JPEG (192 MB of pixels) shown at 1000 px is
+    decoded at 1/8 of its side; the decode's memory stays far below the full image's
+    (measured in a fresh process)."""
+    path = tmp_path / "huge.jpg"
+    Image.new("RGB", (8000, 8000), (90, 120, 30)).save(path, quality=30)
+    code = ("import resource, sys\n"
+            "from vocgui.core.image_io import load_image\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "result = load_image(sys.argv[1], 1000)\n"
+            "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+            "print(*result.pixels.shape, *result.full_size, grown // 1024)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=True)
+    height, width, _, full_width, full_height, grown_mb = map(int, done.stdout.split())
+    assert (width, height, full_width, full_height) == (1000, 1000, 8000, 8000)
+    assert grown_mb < 60, done.stdout  # a full decode alone takes 192 MB

@@ -15,7 +15,7 @@ from vocgui.qt.viewer import ImageViewer
 _XML = """<annotation><filename>{name}</filename>
 <size><width>{w}</width><height>{h}</height><depth>3</depth></size><segmented>0</segmented>
 <object><name>dog</name><difficult>0</difficult>
-<bndbox><xmin>2</xmin><ymin>2</ymin><xmax>20</xmax><ymax>20</ymax></bndbox></object>
+<bndbox><xmin>2</xmin><ymin>2</ymin><xmax>58</xmax><ymax>20</ymax></bndbox></object>
 </annotation>"""
 
 
@@ -41,7 +41,7 @@ CASES = {
     "cmyk": (lambda p, s: Image.new("CMYK", (60, 40), (0, 90, 90, 0)).save(p), (60, 40),
              (60, 40), "CMYK"),
     "png": (lambda p, s: _png_named_jpg(p), (60, 40), (60, 40), "PNG file named '.jpg'"),
-    "rotated": (lambda p, s: _rotated(p), (40, 60), (40, 60), "EXIF orientation 6"),
+    "rotated": (lambda p, s: _rotated(p), (60, 40), (60, 40), "EXIF orientation 6"),
     "truncated": (_truncated, (486, 500), None, "truncated"),
     "corrupt": (lambda p, s: p.write_bytes(b"this is no picture " * 50), (60, 40), None,
                 "not an image"),
@@ -90,3 +90,6 @@ def test_odd_file_gives_pixels_and_a_banner_or_a_placeholder(qtbot, odd_state, c
         assert viewer.placeholder_text() == ""
         assert viewer.banner.isVisibleTo(viewer) and words in viewer.banner.text()
         assert [b.name for b in viewer.canvas.boxes()] == ["dog"]
+        # Boxes and pixels share VOC's stored pixel coordinates (EXIF not applied).
+        image_rect = viewer.canvas.scene().sceneRect()
+        assert all(image_rect.contains(b.rect) for b in viewer.canvas.boxes())

@@ -1,22 +1,29 @@
-"""Open one image file for display: EXIF orientation applied, converted to RGB, problems named.
+"""Open one image file for display: stored pixels, converted to RGB, problems named.
 
 ``load_image`` never raises on a bad file. It returns the pixels it could decode (or None)
 and a list of :class:`~vocgui.core.voc.dataset.Problem` saying what is odd about the file:
 missing, not an image, truncated, a PNG named ``.jpg``, grayscale/CMYK/palette/alpha
-converted to RGB, or rotated by its EXIF orientation. A training pipeline that decodes
-strictly (``tf.image.decode_jpeg`` with 3 channels, Keras' loaders ignoring EXIF) trips
-over exactly these, so the viewer shows them next to the image.
+converted to RGB, or carrying an EXIF orientation. A training pipeline that decodes
+strictly (``tf.image.decode_jpeg`` with 3 channels) trips over exactly these, so the
+viewer shows them next to the image.
+
+One convention for EXIF orientation everywhere: VOC's. Boxes are stored pixel
+coordinates (PASCAL's own tools ignore EXIF), the training pipelines decode stored
+pixels, and so the viewer, the thumbnails and the boxes show the stored pixels too; an
+image with a rotation says so (``exif_orientation``) instead of being turned.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from vocgui.core.voc.dataset import Problem
 
@@ -42,19 +49,25 @@ _MODE_NAMES = {
     "P": "palette", "PA": "palette with alpha", "RGBA": "RGB with alpha", "CMYK": "CMYK",
     "YCbCr": "YCbCr", "LAB": "Lab", "HSV": "HSV",
 }
+#: Images with more pixels than this (a 6,300 px square) decode one at a time.
+HUGE_PIXELS = 40_000_000
+_huge_decodes = threading.BoundedSemaphore(1)
 _EXIF_ORIENTATION_TAG = 0x0112
-#: Orientations that swap width and height (rotations by 90 or 270 degrees).
-_SWAPPING_ORIENTATIONS = (5, 6, 7, 8)
+_ORIENTATION_WORDS = {
+    2: "mirrored", 3: "turned 180 degrees", 4: "mirrored and turned 180 degrees",
+    5: "mirrored and turned 90 degrees counter-clockwise", 6: "turned 90 degrees clockwise",
+    7: "mirrored and turned 90 degrees clockwise", 8: "turned 90 degrees counter-clockwise",
+}
 
 
 @dataclass
 class LoadedImage:
     """What :func:`load_image` found.
 
-    ``pixels`` is an (height, width, 3) uint8 RGB array in display orientation, possibly
-    reduced to ``max_side``; None when nothing could be decoded. ``full_size`` is the
-    (width, height) of the full-resolution image in display orientation, (0, 0) when
-    unknown, so boxes in file pixel coordinates can be scaled onto reduced pixels.
+    ``pixels`` is an (height, width, 3) uint8 RGB array of the stored pixels (EXIF
+    orientation not applied), possibly reduced to ``max_side``; None when nothing could
+    be decoded. ``full_size`` is the stored (width, height) at full resolution, (0, 0)
+    when unknown, so boxes in stored pixel coordinates can be scaled onto reduced pixels.
     """
 
     path: Path
@@ -69,7 +82,7 @@ class LoadedImage:
 
 
 def load_image(path: str | Path, max_side: int | None = None) -> LoadedImage:
-    """Decode ``path`` to RGB pixels in display orientation, naming every problem found.
+    """Decode ``path`` to RGB stored pixels, naming every problem found.
 
     ``max_side`` bounds the longest side of the returned pixels (JPEGs are decoded at a
     reduced scale with ``Image.draft``, which is much faster than decoding and resizing).
@@ -119,25 +132,40 @@ def _decode(img: Image.Image, path: Path, max_side: int | None, result: LoadedIm
         problem("format_mismatch", f"is a {img.format} file named '{path.suffix}' (strict "
                 f"{expected} decoders reject it)")
     orientation = _orientation(img)
-    stored_w, stored_h = img.size
-    swapped = orientation in _SWAPPING_ORIENTATIONS
-    result.full_size = (stored_h, stored_w) if swapped else (stored_w, stored_h)
-    if max_side and img.format == "JPEG" and max(img.size) > max_side:
-        img.draft(img.mode, (max_side, max_side))
-    img.load()
-    mode = img.mode
+    result.full_size = img.size
     if orientation not in (None, 1):
-        img = ImageOps.exif_transpose(img)
-        problem("exif_orientation", f"EXIF orientation {orientation} is applied for display "
-                f"(stored {stored_w}x{stored_h}, shown {result.full_size[0]}x"
-                f"{result.full_size[1]}; loaders that ignore EXIF see it unrotated)")
+        problem("exif_orientation", f"carries EXIF orientation {orientation} "
+                f"({_ORIENTATION_WORDS[orientation]}), which vocgui does not apply: VOC "
+                "boxes are in stored pixel coordinates, so the image is shown as stored, "
+                f"{img.size[0]}x{img.size[1]}, as training sees it (photo viewers show it "
+                "turned)")
+    if max_side and img.format == "JPEG" and max(img.size) > max_side:
+        # DCT scaling: a 12000 px JPEG decodes at 1/4 the side, in 1/16 of the memory.
+        img.draft(img.mode, (max_side, max_side))
+    # Other formats decode whole (Pillow has no reduced PNG decode): one huge image at a
+    # time, so the viewer's read-ahead threads do not each hold one.
+    huge = img.size[0] * img.size[1] > HUGE_PIXELS
+    with _huge_decodes if huge else contextlib.nullcontext():
+        img.load()
+        mode = img.mode
+        if max_side and max(img.size) > max_side:
+            img = _reduced(img, max_side)
     if mode != "RGB":
         problem("color_mode", f"is {_MODE_NAMES.get(mode, mode)}, converted to RGB for "
                 "display")
         img = _to_rgb(img)
-    if max_side and max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
     result.pixels = np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
+
+
+def _reduced(img: Image.Image, max_side: int) -> Image.Image:
+    """``img`` shrunk to ``max_side``, before any colour conversion (one full-size copy
+    less). An integer ``reduce`` first (box filter, memory 1/factor^2) keeps the
+    resampling's intermediate buffers small."""
+    factor = max(img.size) // max_side
+    if factor >= 2 and img.mode not in ("P", "1"):
+        img = img.reduce(factor)
+    img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    return img
 
 
 def _orientation(img: Image.Image) -> int | None:
