@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from vocgui.core.project import Project
+from vocgui.core.project import ChangeEvent, Project
 from vocgui.core.project.commands import AddLabel
 from vocgui.qt.table.columns import REVIEW_STATUSES, Column
 from vocgui.qt.table.filter import TableFilter
@@ -75,7 +75,7 @@ def test_label_filter_modes(model, project, mode: str) -> None:
 
 def test_review_problems_split_and_row_filters(model, project) -> None:
     project.set_review(np.array([3, 7]), "flagged")
-    model.on_data_changed("review", np.array([3, 7]), None)
+    model.on_data_changed(ChangeEvent("review", np.array([3, 7]), ("review",)))
     model.set_filter(TableFilter(review="flagged"))
     assert sorted(shown_rows(model)) == [3, 7]
     model.set_filter(TableFilter(problems_only=True))
@@ -122,7 +122,7 @@ def test_edits_repaint_only_the_changed_rows(qtbot, model, project) -> None:
     changed: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda a, b, _roles=(): changed.append((a.row(), b.row())))
     AddLabel(project, rows, "boat").redo()
-    model.on_data_changed("labels", rows, None)
+    model.on_data_changed(ChangeEvent("labels", rows, ("labels",)))
     assert changed == [(10, 11), (40, 40)]
     chips = model.data(model.index(40, Column.LABELS), LABEL_CHIPS_ROLE)
     assert "boat" in [name for name, _ in chips]

@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from vocgui.core.project import ChangeEvent, Project, ProjectError
+from vocgui.core.project import ChangeEvent, Project, ProjectError, RunEvent
 from vocgui.core.project.commands import Command
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,12 @@ class AppState(QObject):
 
     #: The project was opened, replaced or closed (argument: Project or None).
     project_changed = Signal(object)
-    #: Labels, review status or classes changed: (kind, rows ndarray or None, columns).
-    data_changed = Signal(str, object, object)
+    #: The project's labels, review, classes, splits or boxes changed (argument: the
+    #: core's ChangeEvent, whole).
+    changed = Signal(object)
+    #: A run of the project started, logged an epoch, saved predictions or ended
+    #: (argument: the core's RunEvent, whole).
+    run_changed = Signal(object)
     #: The set of rows the table shows changed (argument: bool mask over all rows).
     filter_changed = Signal(object)
     #: A view asks the table to show only these classes: (class names, mode 'any'|'all'|'none').
@@ -98,6 +102,7 @@ class AppState(QObject):
         """Make ``project`` the open one (closing the previous one) and tell every view."""
         if self.project is not None and self.project is not project:
             self.project.events.disconnect(self._forward)
+            self.project.run_events.disconnect(self._forward_run)
             self.project.close()
         self.project = project
         self.undo_stack.clear()
@@ -107,6 +112,7 @@ class AppState(QObject):
         self.current_row = -1
         if project is not None:
             project.events.connect(self._forward)
+            project.run_events.connect(self._forward_run)
         self.project_changed.emit(project)
 
     def _forward(self, event: ChangeEvent) -> None:
@@ -119,7 +125,10 @@ class AppState(QObject):
             self.current_row = -1
             self.project_changed.emit(self.project)
             return
-        self.data_changed.emit(event.kind, event.rows, event.columns)
+        self.changed.emit(event)
+
+    def _forward_run(self, event: RunEvent) -> None:
+        self.run_changed.emit(event)
 
     def push(self, command: Command) -> bool:
         """Run a core edit command and put it on the undo stack.

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.project import Project, ProjectLockedError
+from vocgui.core.project import ChangeEvent, Project, ProjectLockedError
 from vocgui.core.project.location import data_dir, demo_paths, project_path_for
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.loader.cancelled.connect(self._load_cancelled)
         self.loader.finished.connect(self._load_finished)
         state.project_changed.connect(self._project_changed)
-        state.data_changed.connect(self._data_changed)
+        state.changed.connect(self._data_changed)
         state.edit_refused.connect(self._edit_refused)
         self._project_changed(state.project)
         self.resize(self._default_size())
@@ -262,11 +262,13 @@ class MainWindow(QMainWindow):
         self.status_label.setText("Cancelling…")
         self.loader.cancel()
 
+    @Slot(int, int, str)
     def _load_progress(self, done: int, total: int, what: str) -> None:
         self.progress_bar.setRange(0, max(total, 0))
         self.progress_bar.setValue(done)
         self.status_label.setText(f"{what}: {done:,} of {total:,}" if total else f"{what}…")
 
+    @Slot(object)
     def _loaded(self, project: Project) -> None:
         if self._closing:  # the window closed while this was on its way
             project.close()
@@ -276,6 +278,7 @@ class MainWindow(QMainWindow):
         self.menus.update_recent()
         self.project_opened.emit(project)
 
+    @Slot(str)
     def _load_failed(self, message: str) -> None:
         self.status_label.setText("Could not open the project (see the message)")
         box = QMessageBox(QMessageBox.Icon.Critical, "Could not open", message,
@@ -288,10 +291,12 @@ class MainWindow(QMainWindow):
         box.open()  # not exec(): the window keeps running (and headless runs never hang)
         self.open_failed.emit(message)
 
+    @Slot()
     def _load_cancelled(self) -> None:
         self.status_label.setText("Opening cancelled")
         self.open_failed.emit("cancelled")
 
+    @Slot()
     def _load_finished(self) -> None:
         self.progress_bar.hide()
         self.cancel_button.hide()
@@ -339,8 +344,8 @@ class MainWindow(QMainWindow):
             f"{plural(len(project.classes), 'class')}, "
             f"{plural(len(project.problems), 'problem')}")
 
-    def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        if kind == "classes" and self.state.project is not None:
+    def _data_changed(self, event: ChangeEvent) -> None:
+        if event.kind == "classes" and self.state.project is not None:
             # Edit > Toggle Class names the first ten classes; the status bar counts them.
             self.menus.update_classes()
             self._show_summary(self.state.project)

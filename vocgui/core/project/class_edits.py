@@ -50,6 +50,7 @@ class ClassEditsMixin:
         self._refresh_label_cells(carriers)
         self.events.emit(ChangeEvent("classes", carriers, ("labels",) if len(carriers) else (),
                                      (old, new)))
+        self._announce_objects()
 
     def merge_classes(self, sources: Sequence[str], target: str) -> None:
         """Give ``target`` to every image carrying any of ``sources``, then delete the
@@ -136,7 +137,8 @@ class ClassEditsMixin:
             changed = conn.executemany("UPDATE objects SET name = ? WHERE name = ?",
                                        ((new, old) for old, new in renames.items())).rowcount
         if changed:
-            self._objects = None  # re-read on next use; views compare the table's identity
+            self._objects = None  # re-read on next use
+            self._objects_renamed = True  # announced after the edit's own event
 
     # --- the one writer behind every class-list edit but rename ---------------------------
     def _columns_as(self, names: Sequence[str]) -> np.ndarray:
@@ -196,3 +198,9 @@ class ClassEditsMixin:
         involved = (*removed, *(n for n in names if n not in old.names), *also_involved)
         self.events.emit(ChangeEvent("classes", changed, ("labels",) if len(changed) else (),
                                      tuple(dict.fromkeys(involved))))
+        self._announce_objects()
+
+    def _announce_objects(self) -> None:
+        if self._objects_renamed:
+            self._objects_renamed = False
+            self.events.emit(ChangeEvent("objects", None, ()))

@@ -1,5 +1,9 @@
 """Change events: which rows and which columns an edit changed, so views update only those;
-and run events: what was recorded about a training run, so views never poll for it."""
+and run events: what was recorded about a training run, so views never poll for it.
+
+Every change to a project is announced by one of these, and views learn of changes only
+this way (no view asks another to refresh).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Event kinds. 'labels': image labels changed; 'review': review status or note changed;
-#: 'classes': the class list changed (added, renamed, merged, deleted, reordered, recoloured);
-#: 'split': images moved between splits (or were excluded);
-#: 'images': images were added (``rows`` = the new ids, appended after the others).
-EVENT_KINDS = ("labels", "review", "classes", "split", "images")
+#: The kinds of ChangeEvent that change cells of the image table ('images' rebuilds it).
+TABLE_EVENTS = ("labels", "review", "classes", "split")
 
 
 @dataclass(frozen=True)
 class ChangeEvent:
     """One committed edit.
 
+    ``kind``: 'labels' (image labels), 'review' (review status or note), 'classes' (the
+    class list: added, renamed, merged, deleted, reordered, recoloured), 'split' (images
+    moved between splits, or were excluded), 'images' (images were added: ``rows`` = the
+    new ids, appended after the others), 'objects' (box names followed a rename or merge).
+
     ``rows`` holds the image ids whose table cells changed (sorted, possibly empty), or
     None when every row may have changed. ``columns`` names the image-table columns that
-    changed ('labels', 'review', 'note', 'split'). ``classes`` names the classes whose label columns
-    changed (for incremental statistics); for a 'classes' event, the classes involved.
+    changed ('labels', 'review', 'note', 'split'). ``classes`` names the classes whose
+    label columns changed (for incremental statistics); for a 'classes' event, the
+    classes involved.
     """
 
     kind: str

@@ -44,6 +44,7 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         #: label-table views need not hear about runs).
         self.run_events = EventHub()
         self._command_text: str | None = None
+        self._objects_renamed = False  # set inside an edit that renamed boxes
         try:
             self._read_memory()
         except sqlite3.DatabaseError as exc:

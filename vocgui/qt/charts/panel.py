@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.project import ChangeEvent
 from vocgui.core.stats import DatasetStats, batch_memory_bytes, compute_stats
 from vocgui.core.wording import plural
 from vocgui.plots.dataset_charts import (
@@ -74,7 +75,7 @@ class DatasetChartsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._settled)
         state.project_changed.connect(self.schedule)
-        state.data_changed.connect(self._data_changed)
+        state.changed.connect(self._data_changed)
         state.filter_changed.connect(self.schedule)
 
     # --- construction ------------------------------------------------------------------
@@ -144,9 +145,10 @@ class DatasetChartsPanel(QWidget):
         things settle (each call restarts the timer)."""
         self._mark_stale(self.imbalance, self.cooccurrence, self.labels_per_image, self.sizes)
 
-    def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        # Edits change labels and classes, never image sizes; review status is in no chart.
-        if kind != "review":
+    def _data_changed(self, event: ChangeEvent) -> None:
+        # Edits change labels and classes, never image sizes; review status and runs are
+        # in no chart.
+        if event.kind in ("labels", "classes"):
             self._mark_stale(self.imbalance, self.cooccurrence, self.labels_per_image)
 
     def _mark_stale(self, *canvases: ChartCanvas) -> None:

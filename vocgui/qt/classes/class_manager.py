@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.project import ChangeEvent
 from vocgui.core.project.commands import (
     AddClass,
     Batch,
@@ -64,7 +65,7 @@ class ClassManagerDialog(QDialog):
         self.resize(420, 460)
         self._build()
         state.project_changed.connect(lambda _p: self._reload())
-        state.data_changed.connect(self._on_data_changed)
+        state.changed.connect(self._on_data_changed)
         self._reload()
 
     def _build(self) -> None:
@@ -276,8 +277,8 @@ class ClassManagerDialog(QDialog):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
-    def _on_data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        if kind in ("classes", "labels"):
+    def _on_data_changed(self, event: ChangeEvent) -> None:
+        if event.kind in ("classes", "labels"):
             self._reload()
 
     def _reload(self) -> None:

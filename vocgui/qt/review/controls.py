@@ -24,22 +24,17 @@ class RunPicker(QWidget):
     """A combo box of the runs that can be reviewed; ``run_chosen(run_id)`` on a pick."""
 
     run_chosen = Signal(int)
-    refresh_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.combo = QComboBox()
         self.combo.setMinimumContentsLength(36)
         self.combo.setPlaceholderText("no run with validation predictions")
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Look for new runs in the project")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Run:"))
         layout.addWidget(self.combo, 1)
-        layout.addWidget(self.refresh_button)
         self.combo.activated.connect(self._activated)
-        self.refresh_button.clicked.connect(self.refresh_requested)
 
     def set_runs(self, runs: pd.DataFrame, current: int | None) -> None:
         """List ``runs`` (``reviewable_runs`` frame) and select ``current`` without emitting."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.project import ChangeEvent
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.session import ReviewSession
@@ -46,7 +47,7 @@ class GalleryModel(QAbstractListModel):
         self.loader.thumbnail_ready.connect(self._thumbnail_ready)
         self._placeholder = QPixmap(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
         self._placeholder.fill(QColor("#dddddd"))
-        state.data_changed.connect(self._labels_changed)
+        state.changed.connect(self._labels_changed)
 
     def set_rows(self, rows: np.ndarray, focus_class: int | None) -> None:
         """Show ``rows`` (image ids of the reviewed run) with ``focus_class``'s score first."""
@@ -86,9 +87,10 @@ class GalleryModel(QAbstractListModel):
         return (f"{review.classes[k]} {scores[k]:.2f}\n{', '.join(given) or '(none)'}"
                 + ("\n(relabelled)" if relabelled else ""))
 
-    def _labels_changed(self, _kind: str, rows: object, _columns: object) -> None:
+    def _labels_changed(self, event: ChangeEvent) -> None:
         """Relabelled images get their '(relabelled)' mark at once."""
-        if not len(self.rows):
+        rows = event.rows
+        if not len(self.rows) or event.kind not in ("labels", "classes"):
             return
         touched = self.rows if rows is None else np.intersect1d(self.rows, rows)
         for row in touched:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from vocgui.core.project import ChangeEvent
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.session import ReviewSession
 
@@ -37,7 +38,7 @@ class IssuesModel(QAbstractTableModel):
         super().__init__(parent)
         self.state, self.session = state, session
         self.issues = pd.DataFrame()
-        state.data_changed.connect(self._data_changed)
+        state.changed.connect(self._data_changed)
 
     def set_issues(self, issues: pd.DataFrame) -> None:
         self.beginResetModel()
@@ -96,8 +97,9 @@ class IssuesModel(QAbstractTableModel):
                     f"wrong); suggested labels: {', '.join(issue['suggested']) or '(none)'}")
         return None
 
-    def _data_changed(self, kind: str, rows: object, _columns: object) -> None:
-        if kind not in ("labels", "review", "classes") or self.issues.empty:
+    def _data_changed(self, event: ChangeEvent) -> None:
+        rows = event.rows
+        if event.kind not in ("labels", "review", "classes") or self.issues.empty:
             return
         if rows is not None and not np.isin(self.issues["row"].to_numpy(), rows).any():
             return

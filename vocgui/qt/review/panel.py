@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from vocgui.core.evaluation.confusion import CELL_NAMES, ConfusionCounts
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
-from vocgui.core.project import Project
+from vocgui.core.project import Project, RunEvent
 from vocgui.core.wording import plural
 from vocgui.plots.review_report import write_report
 from vocgui.qt.app_state import AppState
@@ -108,7 +108,8 @@ class ReviewPanel(QWidget):
         for worker in (self.lister, self.loader, self.exporter):
             worker.failed.connect(self._failed)
         state.project_changed.connect(lambda _p: self.refresh())
-        self.picker.refresh_requested.connect(self.refresh)
+        # New runs (and the predictions of a running one) appear as they are recorded.
+        state.run_changed.connect(self._on_run_event)
         self.picker.run_chosen.connect(self.load_run)
         self.export_button.clicked.connect(self._ask_export)
         self.confusion.cell_clicked.connect(self.show_cell)
@@ -151,6 +152,10 @@ class ReviewPanel(QWidget):
             self.session.set_review(None, None)
             return
         self.lister.start(lambda: reviewable_runs(project))
+
+    def _on_run_event(self, event: RunEvent) -> None:
+        if event.kind in ("run_predictions", "run_finished"):
+            self.refresh()
 
     def load_run(self, run_id: int) -> None:
         """Review run ``run_id`` (loaded in the background)."""

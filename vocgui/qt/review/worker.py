@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class BackgroundCall(QObject):
         self._token += 1
         self._running = False
 
+    @Slot(int, bool, object)
     def _finished(self, token: int, ok: bool, payload: object) -> None:
         if token != self._token:
             return

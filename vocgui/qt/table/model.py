@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from vocgui.core.project import ChangeEvent
 from vocgui.qt.table.columns import (
     HEADERS,
     REVIEW_STATUSES,
@@ -123,12 +124,13 @@ class ImageTableModel(QAbstractTableModel):
         return self._positions[rows]
 
     # --- edits -------------------------------------------------------------------------
-    def on_data_changed(self, kind: str, rows: np.ndarray | None, _columns: object) -> None:
-        """Re-read what changed and repaint only the affected visible rows.
+    def on_data_changed(self, event: ChangeEvent) -> None:
+        """Re-read what an edit changed and repaint only the affected visible rows.
 
         The filter is not re-applied: rows must not jump away under an annotator's cursor.
         """
-        if self.columns is None:
+        kind, rows = event.kind, event.rows
+        if self.columns is None or kind not in ("labels", "review", "classes"):
             return
         self.columns.refresh(kind, None if rows is None else np.asarray(rows, dtype=np.int64))
         last_col = self.columnCount() - 1

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.project import Project
+from vocgui.core.project import ChangeEvent, Project
 from vocgui.qt.app_state import AppState
 from vocgui.qt.lazy_tabs import add_lazy_tab
 from vocgui.qt.table.chips_delegate import LabelChipsDelegate
@@ -87,7 +87,7 @@ class ImageTablePanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._selection_edited)
         self.view.selectionModel().currentRowChanged.connect(self._current_edited)
         state.project_changed.connect(self._project_changed)
-        state.data_changed.connect(self._data_changed)
+        state.changed.connect(self._data_changed)
         state.class_filter_requested.connect(self._class_filter_requested)
         state.rows_filter_requested.connect(self._rows_filter_requested)
         state.selection_requested.connect(self.select_rows)
@@ -196,9 +196,9 @@ class ImageTablePanel(QWidget):
         self.filter_bar.set_classes([] if project is None else list(project.classes))
         self.model.set_source(project)
 
-    def _data_changed(self, kind: str, rows: np.ndarray | None, columns: object) -> None:
-        self.model.on_data_changed(kind, rows, columns)
-        if kind == "classes" and self.state.project is not None:
+    def _data_changed(self, event: ChangeEvent) -> None:
+        self.model.on_data_changed(event)
+        if event.kind == "classes" and self.state.project is not None:
             self.filter_bar.set_classes(list(self.state.project.classes))
 
     def _class_filter_requested(self, classes: list[str], mode: str) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.project import ChangeEvent
 from vocgui.core.project.commands import AddLabel, RemoveLabel, SetReview
 from vocgui.qt.app_state import AppState
 from vocgui.qt.tags.swatch import swatch_icon
@@ -51,7 +52,7 @@ class TagEditor(QWidget):
         state.project_changed.connect(lambda _p: self._rebuild())
         state.current_row_changed.connect(lambda _r: self._refresh())
         state.selection_changed.connect(lambda _r: self._refresh())
-        state.data_changed.connect(self._on_data_changed)
+        state.changed.connect(self._on_data_changed)
         self._rebuild()
 
     # --- building ----------------------------------------------------------------------
@@ -249,7 +250,8 @@ class TagEditor(QWidget):
             return f"Labels of <b>{project.images['filename'].iat[int(self._rows[0])]}</b>"
         return f"Labels of <b>{n} selected images</b>"
 
-    def _on_data_changed(self, kind: str, rows: np.ndarray | None, _columns: object) -> None:
+    def _on_data_changed(self, event: ChangeEvent) -> None:
+        kind, rows = event.kind, event.rows
         if kind == "classes":
             self._rebuild()
         elif kind == "labels" and self._touches(rows, self._rows):

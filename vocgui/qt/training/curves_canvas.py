@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QObject, QRect, QSize, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QSize, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -143,6 +143,7 @@ class CurvesCanvas(QWidget):
             image = QImage()
         self._rendered.image.emit(image)
 
+    @Slot(QImage)
     def _show_image(self, image: QImage) -> None:
         self._rendering = False
         if not image.isNull():

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.duplicates.report import leak_warning
-from vocgui.core.project import Project
+from vocgui.core.project import Project, RunEvent
 from vocgui.core.wording import plural
 from vocgui.plots.training_curves import AVERAGES
 from vocgui.qt.app_state import AppState
@@ -80,6 +80,7 @@ class TrainingPanel(QWidget):
         self.average.currentTextChanged.connect(self.curves.set_average)
         self.runs.run_selected.connect(self.show_run)
         state.project_changed.connect(self._on_project_changed)
+        state.run_changed.connect(self._on_run_event)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -138,8 +139,7 @@ class TrainingPanel(QWidget):
             return
         try:
             session = TrainingSession(project, config, self)
-        except RunStartError as exc:  # recorded, as a failed run
-            self.runs.refresh(project)
+        except RunStartError as exc:  # recorded, as a failed run (its events list it)
             self.runs.select_run(exc.run_id)
             self._show_status(f"Run {exc.run_id} failed. {exc}", "failed")
             return
@@ -157,8 +157,7 @@ class TrainingPanel(QWidget):
         self._show_status(f"Run {session.run_id}: starting {config.backbone} "
                           f"({plural(config.total_epochs, 'epoch')}, {config.target_size} px).")
         self._sync_buttons()
-        self.runs.refresh(project)
-        self.runs.select_run(session.run_id)
+        self.runs.select_run(session.run_id)  # listed by its run_started event
         self.run_started.emit(session.run_id)
 
     def stop(self) -> None:
@@ -207,8 +206,6 @@ class TrainingPanel(QWidget):
             metrics = event.get("metrics") or {}
             self.curves.add_epoch(event["epoch"], metrics)
             self.class_table.metrics.set_per_class(metrics.get("per_class"))
-            self.runs.refresh(self.state.project)  # its epoch count
-            self.runs.select_run(self.session.run_id)
         elif kind == "started":
             project = self.state.project
             left_out = project.n_unlabeled if project is not None else 0
@@ -237,15 +234,12 @@ class TrainingPanel(QWidget):
         self._show_status(f"Run {session.run_id} {status}. {message}"
                           f"{excluded_summary(self._excluded)}", status)
         self._sync_buttons()
-        self.runs.refresh(self.state.project)
-        self.runs.select_run(session.run_id)
         self.run_finished.emit(session.run_id, status, message)
 
     # --- project and widgets -----------------------------------------------------------
     def _on_project_changed(self, project: Project | None) -> None:
         if self.session is not None and project is self.session.project:
-            self.runs.refresh(project)  # the same project again: the run goes on
-            return
+            return  # the same project again: the run goes on
         if self.session is not None:
             # The old project is closed already: stop its run, record nothing more.
             session, self.session = self.session, None
@@ -262,6 +256,10 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("No run" if project is not None else "No project open")
         self._sync_buttons()
+
+    def _on_run_event(self, _event: RunEvent) -> None:
+        # Any run of the project started, logged an epoch or ended: its row follows.
+        self.runs.refresh(self.state.project)
 
     def _sync_buttons(self) -> None:
         running = self.session is not None

@@ -40,8 +40,11 @@ class RunsView(QTableWidget):
         self.itemSelectionChanged.connect(self._emit_selected)
 
     def refresh(self, project: Project | None) -> None:
-        """Show ``project``'s runs (none when no project is open)."""
+        """Show ``project``'s runs (none when no project is open), keeping the selected
+        run selected."""
         runs = project.runs() if project is not None else pd.DataFrame()
+        selected = self.selectedItems()
+        keep = selected[0].data(Qt.ItemDataRole.UserRole) if selected else None
         self.blockSignals(True)
         self.setRowCount(0)
         for _, run in runs.iloc[::-1].iterrows():
@@ -58,6 +61,8 @@ class RunsView(QTableWidget):
                     item.setForeground(QColor(STATUS_COLORS.get(str(value), "#000000")))
                 self.setItem(row, column, item)
         self.blockSignals(False)
+        if keep is not None:
+            self.select_run(keep)
 
     def select_run(self, run_id: int) -> None:
         """Select the row of ``run_id`` (without emitting ``run_selected``)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
 from vocgui.core.image_io import load_image
@@ -201,6 +201,7 @@ class ImageLoader(QObject):
             pool.start(_DecodeTask(self._relay, key, self._next_task_id, path,
                                    self.max_side, self._decode))
 
+    @Slot(object, int, object)
     def _on_done(self, key: Hashable, task_id: int, result: DecodedImage) -> None:
         if self._running.get(key) != task_id:
             return  # cleared or superseded while decoding

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.project import ChangeEvent
 from vocgui.qt.app_state import AppState
 from vocgui.qt.viewer.canvas import ZOOM_STEP, Box, ImageCanvas
 from vocgui.qt.viewer.image_loader import DecodedImage, ImageLoader
@@ -58,7 +59,7 @@ class ImageViewer(QWidget):
         self.canvas.zoom_changed.connect(lambda _zoom: self._update_info())
         state.project_changed.connect(self._on_project_changed)
         state.current_row_changed.connect(self.show_row)
-        state.data_changed.connect(self._on_data_changed)
+        state.changed.connect(self._on_data_changed)
         self._on_project_changed(state.project)
 
     # --- building ----------------------------------------------------------------------
@@ -184,9 +185,11 @@ class ImageViewer(QWidget):
         self._objects, self._objects_of = None, {}
         self.show_row(self.state.current_row)
 
-    def _on_data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        # Renamed or recoloured classes change the boxes' names and colours.
-        if kind == "classes" and self._shown is not None and self._shown.ok:
+    def _on_data_changed(self, event: ChangeEvent) -> None:
+        # Renamed or recoloured classes change the boxes' names and colours; a rename or
+        # merge also renames the boxes themselves ('objects').
+        if event.kind in ("classes", "objects") and self._shown is not None and \
+                self._shown.ok:
             self.canvas.set_boxes(self._boxes_of(self._shown_row))
 
     def _on_ready(self, row: int, decoded: DecodedImage) -> None:
