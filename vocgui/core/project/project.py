@@ -224,7 +224,7 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
                 yield
         except BaseException:
             self._read_memory()
-            self.events.emit(ChangeEvent("classes", None, ("labels", "review", "note")))
+            self.events.emit(ChangeEvent("classes", None, ("labels", "review", "note", "split")))
             raise
 
     def _detail(self, **detail: object) -> dict:

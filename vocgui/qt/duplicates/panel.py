@@ -27,7 +27,7 @@ from vocgui.core.duplicates.cache import refresh_hashes
 from vocgui.core.duplicates.report import DuplicateReport, report_from_cache
 from vocgui.core.duplicates.resolve import exclusion_changes, same_split_changes
 from vocgui.core.duplicates.thresholds import DEFAULT_THRESHOLD, MAX_HAMMING_THRESHOLD
-from vocgui.core.project import ProjectError
+from vocgui.core.project import ChangeEvent, ProjectError
 from vocgui.core.project.commands import SetReview, SetSplits
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
@@ -105,7 +105,7 @@ class DuplicatesPanel(QWidget):
         layout.addLayout(actions)
 
         state.project_changed.connect(self._project_changed)
-        state.data_changed.connect(self._data_changed)
+        state.changed.connect(self._data_changed)
         self._sync_buttons()
 
     # --- finding -------------------------------------------------------------------------
@@ -203,8 +203,8 @@ class DuplicatesPanel(QWidget):
         self.tree.set_groups([])
         self._finish("Hash every image to find exact and near copies.")
 
-    def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        if kind in ("labels", "split", "classes"):
+    def _data_changed(self, event: ChangeEvent) -> None:
+        if event.kind in ("labels", "split", "classes"):
             self._refresh_groups()
 
     def _sync_buttons(self) -> None:

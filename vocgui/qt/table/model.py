@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 
 from vocgui.core.project import ChangeEvent
+from vocgui.core.project.events import TABLE_EVENTS
 from vocgui.qt.table.columns import (
     HEADERS,
     REVIEW_STATUSES,
@@ -130,9 +131,13 @@ class ImageTableModel(QAbstractTableModel):
         The filter is not re-applied: rows must not jump away under an annotator's cursor.
         """
         kind, rows = event.kind, event.rows
-        if self.columns is None or kind not in ("labels", "review", "classes"):
+        if self.columns is None or kind not in TABLE_EVENTS:
             return
-        self.columns.refresh(kind, None if rows is None else np.asarray(rows, dtype=np.int64))
+        if rows is None:  # any cell may have changed (e.g. a failed batch was undone)
+            for each in ("labels", "review", "split"):
+                self.columns.refresh(each)
+        else:
+            self.columns.refresh(kind, np.asarray(rows, dtype=np.int64))
         last_col = self.columnCount() - 1
         if rows is None or kind == "classes":
             if self.rowCount():
