@@ -27,6 +27,9 @@ NEGATIVE_COLOR = "#b8b8b8"
 EMPTY_COLOR = "#d9823b"
 #: Pixels of figure height per class below which the imbalance bars stand upright.
 MIN_ROW_PX = 18
+#: Most classes the imbalance chart draws (the most frequent first); 20,000 bars took
+#: minutes to lay out and could not be read.
+MAX_BARS = 100
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,11 @@ def imbalance_chart(stats: DatasetStats, *, log_scale: bool = False,
     figure = _fresh(figure, (7, 5))
     if not stats.classes or stats.n_images == 0:
         return _empty(figure, "No images to count" if stats.classes else "No classes yet")
-    n = len(stats.classes)
+    order = np.argsort(-stats.positives, kind="stable")[:MAX_BARS]
+    n = len(order)
     chosen = (imbalance_orientation(n, figure.bbox.height) if orientation == "auto"
               else orientation)
     horizontal = chosen == "horizontal"
-    order = np.argsort(-stats.positives, kind="stable")
     names = [stats.classes[j] for j in order]
     at = np.arange(n)
     ax = figure.add_subplot()
@@ -152,7 +155,8 @@ def imbalance_chart(stats: DatasetStats, *, log_scale: bool = False,
         weights.set_xlabel("class weight (total / count)", fontsize=8)
     figure.legend([pos[0], neg[0]], ["positives (images with the label)", "negatives"],
                   loc="outside lower center", ncols=2, fontsize=8)
-    ax.set_title("Label imbalance (click a bar to filter)")
+    ax.set_title("Label imbalance (click a bar to filter)" if n == len(stats.classes) else
+                 f"Label imbalance: the {n} most frequent of {len(stats.classes):,} classes")
     return chart
 
 
@@ -161,7 +165,8 @@ def cooccurrence_chart(stats: DatasetStats, *, figure: Figure | None = None) -> 
     also carry the column class; the diagonal shows image counts. A cell resolves to
     its two classes ('all'), a diagonal cell to its class."""
     figure = _fresh(figure, (7, 6))
-    n = len(stats.classes)
+    names = stats.cooccurrence_classes or stats.classes
+    n = len(names)
     if n == 0 or stats.n_images == 0:
         return _empty(figure, "No labels to pair")
     counts = stats.cooccurrence.astype(np.float64)
@@ -172,8 +177,8 @@ def cooccurrence_chart(stats: DatasetStats, *, figure: Figure | None = None) -> 
     cmap = colormaps["viridis"].with_extremes(bad="0.85")  # grey diagonal
     image = ax.imshow(share, vmin=0, vmax=1, cmap=cmap, interpolation="nearest")
     image.set_picker(True)
-    ax.set_xticks(range(n), stats.classes, rotation=90, fontsize=8)
-    ax.set_yticks(range(n), stats.classes, fontsize=8)
+    ax.set_xticks(range(n), names, rotation=90, fontsize=8)
+    ax.set_yticks(range(n), names, fontsize=8)
     small = n <= 12
     for i in range(n):
         ax.text(i, i, f"{int(diag[i])}", ha="center", va="center", fontsize=7, color="0.1")
@@ -183,8 +188,11 @@ def cooccurrence_chart(stats: DatasetStats, *, figure: Figure | None = None) -> 
                     ax.text(j, i, f"{share[i, j]:.0%}", ha="center", va="center",
                             fontsize=7, color="white" if share[i, j] < 0.6 else "black")
     figure.colorbar(image, ax=ax, label="share of row-class images with the column class")
-    ax.set_title("Label co-occurrence (diagonal: images)")
-    return Chart(figure, grid=image, grid_classes=tuple(stats.classes))
+    hidden = len(stats.classes) - n
+    ax.set_title("Label co-occurrence (diagonal: images)" if not hidden else
+                 f"Label co-occurrence of the {n} most frequent of {len(stats.classes):,} "
+                 "classes")
+    return Chart(figure, grid=image, grid_classes=tuple(names))
 
 
 def labels_per_image_chart(stats: DatasetStats, *, figure: Figure | None = None) -> Chart:

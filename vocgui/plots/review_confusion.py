@@ -17,7 +17,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from vocgui.core.evaluation.confusion import ConfusionCounts
-from vocgui.plots.review_grid import figure_size, fit_margins, outer_edges, panel_axes
+from vocgui.plots.review_grid import (
+    figure_size,
+    fit_margins,
+    note_hidden,
+    outer_edges,
+    panel_axes,
+    shown_order,
+)
 
 #: Cell name at (true row, predicted column) of a panel.
 LAYOUT = (("tn", "fp"), ("fn", "tp"))
@@ -63,10 +70,11 @@ class ConfusionGrid:
 
     def update(self, counts: ConfusionCounts, order: Sequence[int] | None = None) -> None:
         """Show ``counts`` with panels in ``order`` (class indices; default: class order)."""
-        n = len(counts.classes)
-        self.order = np.arange(n) if order is None else np.asarray(order, dtype=np.int64)
+        self.order = shown_order(order, len(counts.classes))
+        n = len(self.order)
         if len(self.axes) != n:
             self._build(n)
+            note_hidden(self.figure, n, len(counts.classes))
         matrices, rates = counts.matrices(), counts.rates()
         f1 = counts.f1
         for slot, k in enumerate(self.order):
@@ -106,6 +114,7 @@ class ConfusionGrid:
 def confusion_grid_figure(counts: ConfusionCounts, order: Sequence[int] | None = None,
                           columns: int = 5) -> Figure:
     """A new Figure of the confusion grid (for reports and the command line)."""
-    figure = Figure(figsize=figure_size(len(counts.classes), (2.3, 2.5), columns))
+    shown = len(shown_order(order, len(counts.classes)))
+    figure = Figure(figsize=figure_size(shown, (2.3, 2.5), columns))
     ConfusionGrid(figure, columns).update(counts, order)
     return figure

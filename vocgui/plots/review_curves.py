@@ -14,7 +14,14 @@ from matplotlib.figure import Figure
 
 from vocgui.core.evaluation.confusion import ConfusionCounts
 from vocgui.core.evaluation.curves import PRCurve, operating_points
-from vocgui.plots.review_grid import figure_size, fit_margins, outer_edges, panel_axes
+from vocgui.plots.review_grid import (
+    figure_size,
+    fit_margins,
+    note_hidden,
+    outer_edges,
+    panel_axes,
+    shown_order,
+)
 
 
 class PRCurvesGrid:
@@ -30,9 +37,10 @@ class PRCurvesGrid:
 
     def set_curves(self, curves: Sequence[PRCurve], order: Sequence[int] | None = None) -> None:
         """Draw ``curves`` (one per class) in ``order`` (class indices; default: as given)."""
-        self.order = (np.arange(len(curves)) if order is None
-                      else np.asarray(order, dtype=np.int64))
-        self._axes = panel_axes(self.figure, len(curves), self.columns)
+        self.order = shown_order(order, len(curves))
+        n = len(self.order)
+        self._axes = panel_axes(self.figure, n, self.columns)
+        note_hidden(self.figure, n, len(curves))
         self._markers, self._labels = [], []
         for slot, (ax, k) in enumerate(zip(self._axes, self.order, strict=True)):
             curve = curves[k]
@@ -44,7 +52,7 @@ class PRCurvesGrid:
             self._labels.append(ax.text(0.03, 0.05, "", fontsize=7, transform=ax.transAxes))
             ax.set_xlim(0, 1.02)
             ax.set_ylim(0, 1.05)
-            left, bottom = outer_edges(slot, len(curves), self.columns)
+            left, bottom = outer_edges(slot, n, self.columns)
             ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"] if bottom else [])
             ax.set_yticks([0, 0.5, 1], ["0", "0.5", "1"] if left else [])
             ax.tick_params(labelsize=6, length=2)
@@ -73,7 +81,8 @@ class PRCurvesGrid:
 def pr_curves_figure(curves: Sequence[PRCurve], counts: ConfusionCounts,
                      order: Sequence[int] | None = None, columns: int = 5) -> Figure:
     """A new Figure of the PR curves with operating points (for reports)."""
-    figure = Figure(figsize=figure_size(len(curves), (2.4, 2.3), columns))
+    shown = len(shown_order(order, len(curves)))
+    figure = Figure(figsize=figure_size(shown, (2.4, 2.3), columns))
     grid = PRCurvesGrid(figure, columns)
     grid.set_curves(curves, order)
     grid.update(counts)

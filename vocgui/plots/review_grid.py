@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 #: Panels per row when the figure is not told otherwise.
 DEFAULT_COLUMNS = 5
+#: Most panels drawn: the first classes of the order (a dataset with 20,000 classes made
+#: a figure nobody could draw or read); the tables keep every class.
+MAX_PANELS = 60
+
+
+def shown_order(order: Sequence[int] | None, n_classes: int) -> np.ndarray:
+    """The class indices to draw: ``order`` (default: class order), at most
+    :data:`MAX_PANELS` of them."""
+    full = np.arange(n_classes) if order is None else np.asarray(order, dtype=np.int64)
+    return full[:MAX_PANELS]
+
+
+def note_hidden(figure: Figure, shown: int, n_classes: int) -> None:
+    """Say on ``figure`` how many classes its panels leave out, if any."""
+    if n_classes > shown:
+        figure.suptitle(f"the first {shown} of {n_classes:,} classes in this order; the "
+                        "CSV tables list them all", fontsize=9, color="0.3")
 
 
 def grid_shape(n_panels: int, columns: int = DEFAULT_COLUMNS) -> tuple[int, int]:

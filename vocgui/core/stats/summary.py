@@ -1,6 +1,7 @@
 """Every dataset statistic in one pass: what the charts, the CLI summary and the
 training defaults read. Recomputed after each edit, so it stays cheap (a few ms on 17k
-images; see benchmarks/bench_stats.py)."""
+images; see benchmarks/bench_stats.py). Everything is O(images x classes) except
+co-occurrence, which is bounded to the most frequent classes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ import pandas as pd
 from vocgui.core.stats.labels import cooccurrence, labels_per_image, objects_per_class
 from vocgui.core.stats.sizes import SizeStats, size_stats
 from vocgui.core.stats.weights import class_weight_array, positive_weights
+
+#: Classes whose pairs are counted: co-occurrence is O(classes^2) (20,000 classes took
+#: 3.2 GB), and a heatmap shows no more than this many rows anyway.
+MAX_PAIRED_CLASSES = 100
 
 
 @dataclass(frozen=True)
@@ -32,10 +37,14 @@ class DatasetStats:
     objects: np.ndarray | None
     class_weights: np.ndarray
     positive_weights: np.ndarray
+    #: Co-occurrence counts (see :func:`labels.cooccurrence`) among
+    #: ``cooccurrence_classes`` only: the :data:`MAX_PAIRED_CLASSES` most frequent
+    #: classes, in class order (all classes when there are fewer).
     cooccurrence: np.ndarray
     labels_per_image: np.ndarray
     sizes: SizeStats
     n_unlabeled: int = 0
+    cooccurrence_classes: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, object]:
         """A JSON-able dict: ``images`` (labeled), ``unlabeled`` (a count), ``classes``
@@ -93,6 +102,7 @@ def compute_stats(y: np.ndarray, classes: Sequence[str], images: pd.DataFrame | 
     counted = None if mask is None and not n_unlabeled else shown & labeled
     sub = y if counted is None else y[counted]
     positives = np.count_nonzero(sub, axis=0).astype(np.int64)
+    paired = most_frequent(positives, MAX_PAIRED_CLASSES)
     return DatasetStats(
         classes=tuple(classes),
         n_images=len(sub),
@@ -101,11 +111,20 @@ def compute_stats(y: np.ndarray, classes: Sequence[str], images: pd.DataFrame | 
         objects=None if objects is None else objects_per_class(objects, classes, counted),
         class_weights=class_weight_array(sub),
         positive_weights=positive_weights(sub),
-        cooccurrence=cooccurrence(sub),
+        cooccurrence=cooccurrence(sub[:, paired]),
         labels_per_image=labels_per_image(sub),
         sizes=size_stats(width, height),
         n_unlabeled=n_unlabeled,
+        cooccurrence_classes=tuple(classes[j] for j in paired),
     )
+
+
+def most_frequent(positives: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the ``limit`` classes with the most images (ties: class order), sorted
+    in class order; every index when there are no more than ``limit``."""
+    if len(positives) <= limit:
+        return np.arange(len(positives))
+    return np.sort(np.argsort(-positives, kind="stable")[:limit])
 
 
 def dataset_summary(y: np.ndarray, classes: Sequence[str], images: pd.DataFrame | None = None,

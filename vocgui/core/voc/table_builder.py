@@ -42,6 +42,9 @@ from vocgui.core.voc.image_header import ImageHeaderError, read_image_size
 _COPIED_COLUMNS = {"labels": object, "n_objects": np.int64, "width": np.int64,
                    "height": np.int64, "depth": np.int64, "segmented": bool}
 _FILE_COLUMNS = ("ok", "filename", *_COPIED_COLUMNS)
+#: More distinct class names than this gets a ``many_classes`` warning (ImageNet has
+#: 1,000; VOC 20, COCO 80).
+PLAUSIBLE_CLASSES = 1000
 
 
 @dataclass
@@ -134,6 +137,12 @@ class _Builder:
         self._report_boxes_outside(images, objects)
         images = pd.concat([images, self._unlabeled_table(unlabeled)], ignore_index=True)
         self._report_empty_sources()
+        if len(classes) > PLAUSIBLE_CLASSES:
+            self.problems.append(Problem(
+                ", ".join(str(f.source.annotations_dir) for f in self.sources), "many_classes",
+                f"{len(classes):,} distinct class names, more than the {PLAUSIBLE_CLASSES:,} "
+                "a classification dataset plausibly has (ids, typos or free text in "
+                "<name>?); charts and review figures show the most frequent ones only"))
         if images.empty and not any(p.kind == "empty_dataset" for p in self.problems):
             self.problems.append(Problem(
                 ", ".join(str(f.source.annotations_dir) for f in self.sources),
