@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-only", action="store_true",
                         help="open without the editing lock and refuse every edit (works "
                              "while another vocgui process edits the project)")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="when making a folder's project, follow links that point "
+                             "outside the dataset (reported either way; skipped without "
+                             "this)")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
                         help="render the window to a PNG once loaded, then exit (headless)")
     parser.add_argument("--size", type=_size, metavar="WxH",
@@ -62,4 +66,4 @@ def run(args: argparse.Namespace) -> int:
     return run_app(args.path, screenshot=args.screenshot, size=size,
                    screenshot_delay_s=args.screenshot_delay,
                    benchmark_startup=args.benchmark_startup, tab=args.tab,
-                   read_only=args.read_only)
+                   read_only=args.read_only, follow_links=args.follow_links)

@@ -64,17 +64,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "JSON line to FILE")
     parser.add_argument("--project-file", metavar="F", help="project file to use for a "
                         "VOC folder (default: the one the app opens, in the data folder)")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="when making a folder's project, follow links that point "
+                             "outside the dataset")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: "
                         "<project file>.runs/run-<id> beside the project file)")
 
 
-def open_project(path: Path, project_file: str | None) -> Project:
+def open_project(path: Path, project_file: str | None, follow_links: bool = False) -> Project:
     """The project for PATH: a project file, or the VOC folder's project (found or made
     where the app keeps it; the dataset itself is never written to)."""
     from vocgui.core.project.location import open_project_for
 
-    return open_project_for(path, project_file=project_file, on_create=lambda target: print(
-        f"creating project {target} from {path}", file=sys.stderr))
+    return open_project_for(path, project_file=project_file, follow_links=follow_links,
+                            on_create=lambda target: print(
+                                f"creating project {target} from {path}", file=sys.stderr))
 
 
 class ProgressPrinter:
@@ -139,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2
     try:
-        project = open_project(Path(args.path), args.project_file)
+        project = open_project(Path(args.path), args.project_file, args.follow_links)
     except (ProjectError, OSError, ValueError) as exc:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2

@@ -74,7 +74,7 @@ def startup_target(path: Path | None, settings: Settings) -> Path | None:
 def run_app(path: Path | None = None, *, screenshot: Path | None = None,
             size: QSize | None = None, screenshot_delay_s: float = 1.0,
             benchmark_startup: bool = False, tab: str | None = None,
-            read_only: bool = False) -> int:
+            read_only: bool = False, follow_links: bool = False) -> int:
     """Run the app until the window closes (or, headless, until the screenshot is saved or
     the startup time reported); returns the process exit code."""
     quiet_logging()
@@ -120,6 +120,7 @@ def run_app(path: Path | None = None, *, screenshot: Path | None = None,
     if tab is not None and not window.show_tab(tab):
         fail(f"no tab named {tab!r}")
         return 1
+    window.loader.follow_links = follow_links
     window.open_path(startup_target(path, settings), read_only=read_only)
     code = app.exec()
     window.close()

@@ -36,17 +36,19 @@ Progress = Callable[[int, int, str], None]
 
 
 def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bool],
-                read_only: bool = False) -> Project:
+                read_only: bool = False, follow_links: bool = False) -> Project:
     """Open ``target``: a project file, a VOC folder (its project file in the data folder is
     created on first use, or reopened) or, for None, the demo dataset (generated on first
     use). ``progress(done, total, what)``; raises LoadCancelled when ``cancel()`` says so.
     ``read_only`` opens without the editing lock and writes nothing, not even a new project.
+    ``follow_links`` lets a new project follow links pointing outside its dataset.
     """
     if target is None and not read_only:
         return _open_demo(progress, cancel)
     target = demo_paths()[1] if target is None else Path(target)
     progress(0, 0, f"Opening {target.name}")
     return open_project_for(target, read_only=read_only, cancel=cancel,
+                            follow_links=follow_links,
                             progress=lambda d, t: progress(d, t, "Reading annotations"))
 
 
@@ -107,6 +109,8 @@ class ProjectLoader(QThread):
         super().__init__(parent)
         self.target: Path | None = None
         self.read_only = False
+        #: Follow links out of a dataset when making its project (the user's --follow-links).
+        self.follow_links = False
         #: Why the last load failed (None if it did not), for a caller offering a way out.
         self.error: BaseException | None = None
         self._cancel = threading.Event()
@@ -131,7 +135,7 @@ class ProjectLoader(QThread):
         started = time.perf_counter()
         try:
             project = open_target(self.target, self._report, self._cancel.is_set,
-                                  self.read_only)
+                                  self.read_only, self.follow_links)
         except LoadCancelled:
             log.info("loading %s cancelled", self.target)
             self.cancelled.emit()

@@ -56,15 +56,18 @@ def open_project_for(path: str | os.PathLike, *, read_only: bool = False,
                      progress: Callable[[int, int], None] | None = None,
                      cancel: Callable[[], bool] | None = None,
                      on_create: Callable[[Path], None] | None = None,
-                     project_file: str | os.PathLike | None = None) -> Project:
+                     project_file: str | os.PathLike | None = None,
+                     follow_links: bool = False) -> Project:
     """Open the project ``path`` stands for: a project file, or a VOC folder's project.
 
     A folder without a project yet gets one made from its annotations (``progress`` and
     ``cancel`` go to the loader; ``on_create(project_file)`` is called first), unless
     ``read_only``: reading never writes, so it raises :class:`ProjectIOError` saying how
     to make one. ``project_file`` puts a folder's project there instead of the data
-    folder. Raises FileNotFoundError for a path that does not exist, and the
-    :class:`ProjectError` subclasses of :meth:`Project.open`.
+    folder. ``follow_links`` lets a new project's loader follow links that point outside
+    the dataset (see :func:`vocgui.core.voc.load_voc`). Raises FileNotFoundError for a
+    path that does not exist, and the :class:`ProjectError` subclasses of
+    :meth:`Project.open`.
     """
     path = Path(path)
     if not path.exists():
@@ -79,4 +82,5 @@ def open_project_for(path: str | os.PathLike, *, read_only: bool = False,
     if on_create is not None:
         on_create(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Project.create_from_voc(target, path, progress=progress, cancel=cancel)
+    return Project.create_from_voc(target, path, progress=progress, cancel=cancel,
+                                   follow_links=follow_links)

@@ -183,5 +183,6 @@ def _refuse_outside_links(source: VocSource, entries: list[os.DirEntry[str]],
             refused.add(entry.name)
             problems.append(Problem(entry.path, "outside_link",
                                     f"is a link to {target}, outside the dataset; skipped "
-                                    "(allow links with --follow-links)", image))
+                                    "(vocgui --follow-links, and the same option of scan "
+                                    "and train, allow such links)", image))
     return problems, [entry for entry in entries if entry.name not in refused]
