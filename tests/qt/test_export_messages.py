@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from main_window_helpers import answer_dialogs, open_window, press, private_settings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from vocgui.core.project.export import voc_split_members
 
@@ -44,3 +44,21 @@ def test_voc_export_without_splits_says_why_nothing_was_written(qtbot, demo_root
     qtbot.waitUntil(lambda: len(seen) == 1)
     assert "no image has a train, val or test split" in seen[0]
     assert "written to" not in seen[0] and not (tmp_path / "voc").exists()
+
+
+def test_the_voc_folder_dialog_takes_the_name_of_a_folder_not_made_yet(qtbot, demo_root,
+                                                                       tmp_path, settings):
+    window = open_window(qtbot, settings, demo_root)
+    target = tmp_path / "typed-new-name"
+
+    def type_the_name(dialog):
+        assert isinstance(dialog, QFileDialog), dialog
+        assert dialog.selectedFiles()[0].endswith("-imagesets")  # a name is suggested
+        dialog.selectFile(str(target))
+        dialog.accept()
+
+    seen = answer_dialogs(type_the_name, press(OK))
+    window.menus.exchange.ask_export("voc")
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert (target / "ImageSets" / "Main").is_dir()
+    assert f"listed by split in {target}" in seen[0]
