@@ -104,7 +104,7 @@ def test_fit_zoom_and_one_to_one(qtbot, viewer) -> None:
     assert viewer.canvas.zoom() == 1.0
     viewer.fit_button.click()
     assert viewer.canvas.zoom() == pytest.approx(fitted)
-    assert "%" in viewer.info.text()
+    assert "%" in viewer.zoom_label.text()
 
 
 def test_the_newest_request_wins(qtbot, viewer) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 #: The averages the F1/precision/recall axes can show (keys ``f1_<average>`` etc.).
 AVERAGES = ("micro", "macro", "weighted")
@@ -104,17 +105,19 @@ class TrainingCurves:
         }
         for ax, title in ((self.loss_ax, "Loss"), (self.quality_ax, ""), (self.map_ax, "mAP")):
             ax.set_title(title, fontsize=9)
-            ax.set_xlabel("epoch", fontsize=8)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
             ax.tick_params(labelsize=7)
             ax.grid(True, alpha=0.3)
         for ax in (self.quality_ax, self.map_ax):
             ax.set_ylim(0.0, 1.02)
         # One legend row under the axes: inside them it would cover the curves.
         shown = [line for key, line in self._lines.items() if key != "map"]
-        figure.legend(handles=shown, loc="lower center", ncol=len(shown), fontsize=7,
+        # The x axes' name goes in that row too: under each axis it collided with the legend.
+        figure.legend(handles=shown, loc="lower left", ncol=len(shown), fontsize=7,
                       frameon=False, handlelength=1.5, columnspacing=1.2)
+        figure.text(0.995, 0.02, "x axis: epoch", ha="right", va="bottom", fontsize=7)
         self._set_quality_title()
-        figure.subplots_adjust(left=0.06, right=0.99, bottom=0.25, top=0.88, wspace=0.22)
+        figure.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.88, wspace=0.22)
 
     def _set_quality_title(self) -> None:
         self.quality_ax.set_title(f"F1 / precision / recall ({self.average})", fontsize=9)

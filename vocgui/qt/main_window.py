@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([720, 640])
+        self.splitter.setSizes([760, 560])  # the table first; the viewer keeps ~40%
         self.setCentralWidget(self.splitter)
         # Each tab keeps its own split: the charts, training and review views start wide
         # with the viewer narrow beside them.

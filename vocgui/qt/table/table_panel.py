@@ -24,12 +24,16 @@ from vocgui.core.project import ChangeEvent, Project
 from vocgui.qt.app_state import AppState
 from vocgui.qt.lazy_tabs import add_lazy_tab
 from vocgui.qt.table.chips_delegate import LabelChipsDelegate
-from vocgui.qt.table.columns import Column
+from vocgui.qt.table.columns import HEADERS, Column
 from vocgui.qt.table.filter import TableFilter
 from vocgui.qt.table.filter_bar import FilterBar
 from vocgui.qt.table.model import ImageTableModel, contiguous_runs
 
 _Flag = QItemSelectionModel.SelectionFlag
+
+
+#: Pixels a header section needs beyond its title for the sort arrow and the margins.
+SORT_ARROW_ROOM = 24
 
 
 class ImageTablePanel(QWidget):
@@ -57,10 +61,14 @@ class ImageTablePanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in ((Column.FILE, 130), (Column.LABELS, 220), (Column.OBJECTS, 60),
-                              (Column.SIZE, 75), (Column.SPLIT, 50), (Column.REVIEW, 90),
-                              (Column.PROBLEMS, 70)):
-            header.resizeSection(column, width)
+        # Each column at least as wide as its title plus the sort arrow, which would
+        # otherwise be drawn over the title ('Objects').
+        title_room = header.fontMetrics().horizontalAdvance
+        for column, width in ((Column.FILE, 125), (Column.LABELS, 220), (Column.OBJECTS, 50),
+                              (Column.SIZE, 70), (Column.SPLIT, 45), (Column.REVIEW, 70),
+                              (Column.PROBLEMS, 60)):
+            header.resizeSection(column, max(width, title_room(HEADERS[column][0])
+                                             + SORT_ARROW_ROOM))
         header.setSectionResizeMode(Column.LABELS, QHeaderView.ResizeMode.Stretch)
         self._chips = LabelChipsDelegate(self.view)
         self.view.setItemDelegateForColumn(Column.LABELS, self._chips)

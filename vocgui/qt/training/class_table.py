@@ -20,8 +20,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 #: (key in ``per_class``, header) of the numeric columns, after the class name.
-COLUMNS = (("support", "Support"), ("precision", "Precision"), ("recall", "Recall"),
-           ("f1", "F1"), ("ap", "AP"))
+#: (metric key, short header, header tooltip): short, so the numbers fit a narrow pane.
+COLUMNS = (("support", "N", "Support: validation images with the class"),
+           ("precision", "P", "Precision"), ("recall", "R", "Recall"), ("f1", "F1", "F1"),
+           ("ap", "AP", "Average precision"))
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -47,7 +49,7 @@ class ClassMetricsModel(QAbstractTableModel):
         self.beginResetModel()
         per_class = per_class or {}
         self._classes = [str(c) for c in per_class.get("class", [])]
-        columns = [list(per_class.get(key) or []) for key, _ in COLUMNS]
+        columns = [list(per_class.get(key) or []) for key, _, _ in COLUMNS]
         self._values = [
             [_as_float(col[i]) if i < len(col) else math.nan for col in columns]
             for i in range(len(self._classes))
@@ -62,10 +64,12 @@ class ClassMetricsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section <= len(COLUMNS):
             return None
-        if 0 <= section <= len(COLUMNS):
+        if role == Qt.ItemDataRole.DisplayRole:
             return "Class" if section == 0 else COLUMNS[section - 1][1]
+        if role == Qt.ItemDataRole.ToolTipRole and section:
+            return COLUMNS[section - 1][2]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -137,13 +139,41 @@ class TrainConfigForm(QWidget):
         data.addRow("Zoom", self.zoom)
         data.addRow("Rotation (°)", self.rotation)
         data.addRow(self.mixed_precision)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.groups: list[QGroupBox] = []
         for title, form in (("Model", model), ("Training", training),
                             ("Data and augmentation", data)):
             group = QGroupBox(title)
             group.setLayout(form)
-            row.addWidget(group, 1)
+            self.groups.append(group)
+        self._columns = 0
+        self._reflow(len(self.groups))
+
+    def _reflow(self, columns: int) -> None:
+        """Lay the groups out in ``columns`` columns (the rest wrap to the next rows), so
+        a narrow window shows every setting whole instead of cutting the last column."""
+        columns = max(1, min(columns, len(self.groups)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for group in self.groups:
+            self._grid.removeWidget(group)
+        for i, group in enumerate(self.groups):
+            self._grid.addWidget(group, i // columns, i % columns, Qt.AlignmentFlag.AlignTop)
+        for column in range(len(self.groups)):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._grid.setRowStretch(self._grid.rowCount(), 1)
+
+    def columns(self) -> int:
+        """How many columns the groups are laid out in now."""
+        return self._columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        spacing = self._grid.horizontalSpacing()
+        needed = max(g.minimumSizeHint().width() for g in self.groups) + spacing
+        self._reflow(event.size().width() // max(needed, 1))
 
     # --- config <-> widgets ------------------------------------------------------------
     def set_config(self, config: TrainConfig) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -91,6 +92,8 @@ class TrainingPanel(QWidget):
         settings.setWidget(self.form)
         settings.setWidgetResizable(True)
         settings.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The form wraps its groups to the width instead (TrainConfigForm._reflow).
+        settings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         controls = QHBoxLayout()
         controls.addWidget(self.start_button)
         controls.addWidget(self.stop_button)
@@ -107,19 +110,23 @@ class TrainingPanel(QWidget):
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.class_table)
         lower.addWidget(self.runs)
-        lower.setStretchFactor(0, 2)
-        lower.setStretchFactor(1, 3)
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(settings)
-        body.addWidget(curves_box)
-        body.addWidget(lower)
-        body.setStretchFactor(0, 0)
-        body.setStretchFactor(1, 3)
-        body.setStretchFactor(2, 2)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        progress = QSplitter(Qt.Orientation.Vertical)
+        progress.addWidget(curves_box)
+        progress.addWidget(lower)
+        progress.setStretchFactor(0, 1)
+        progress.setStretchFactor(1, 1)
+        # Settings and progress take turns at the whole height: side by side, neither
+        # fits a 720-pixel screen (the per-class table showed three rows).
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(settings, "Settings")
+        self.pages.addTab(progress, "Progress and runs")
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status_line)
-        layout.addWidget(body, 1)
+        layout.addWidget(self.pages, 1)
 
     # --- actions -----------------------------------------------------------------------
     def start(self) -> None:
@@ -158,6 +165,7 @@ class TrainingPanel(QWidget):
                           f"({plural(config.total_epochs, 'epoch')}, {config.target_size} px).")
         self._sync_buttons()
         self.runs.select_run(session.run_id)  # listed by its run_started event
+        self.pages.setCurrentIndex(1)  # watch it
         self.run_started.emit(session.run_id)
 
     def stop(self) -> None:

@@ -49,7 +49,8 @@ class RunsView(QTableWidget):
         self.setRowCount(0)
         for _, run in runs.iloc[::-1].iterrows():
             config = run["config"]
-            cells = (run["id"], str(run["created"])[:19].replace("T", " "),
+            # Month-day and time: the year rarely helps and the column must stay narrow.
+            cells = (run["id"], str(run["created"])[5:16].replace("T", " "),
                      config.get("backbone", ""), f"{run['n_epochs']}/{_total_epochs(config)}",
                      run["status"], run["message"] or "")
             row = self.rowCount()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QStackedWidget,
     QStyle,
     QToolButton,
@@ -22,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.project import ChangeEvent
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
+from vocgui.qt.elided_label import ElidedLabel
 from vocgui.qt.viewer.canvas import ZOOM_STEP, Box, ImageCanvas
 from vocgui.qt.viewer.image_loader import DecodedImage, ImageLoader
 
@@ -76,9 +77,10 @@ class ImageViewer(QWidget):
         self.actual_button = self._tool_button("1:1", "One image pixel per screen pixel")
         self.zoom_out_button = self._tool_button("\u2212", "Zoom out (-, wheel)")
         self.zoom_in_button = self._tool_button("+", "Zoom in (+, wheel)")
-        self.info = QLabel()
-        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # The zoom sits beside its buttons and never gives way; the file name and size
+        # are shortened with an ellipsis when the pane is narrow (the tooltip has them).
+        self.zoom_label = QLabel()
+        self.info = ElidedLabel()
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
@@ -86,6 +88,8 @@ class ImageViewer(QWidget):
                        self.fit_button, self.actual_button, self.zoom_out_button,
                        self.zoom_in_button):
             bar.addWidget(button)
+        bar.addWidget(self.zoom_label)
+        bar.addSpacing(6)
         bar.addWidget(self.info, 1)
 
         self.banner = QLabel()
@@ -217,6 +221,7 @@ class ImageViewer(QWidget):
         self.stack.setCurrentWidget(self.placeholder)
         self.banner.hide()
         self.info.setText("")
+        self.zoom_label.setText("")
 
     def _update_info(self) -> None:
         shown = self._shown
@@ -224,10 +229,10 @@ class ImageViewer(QWidget):
             return
         width, height = shown.full_size
         n_boxes = len(self.canvas.boxes())
-        self.info.setToolTip(str(shown.path))
+        self.zoom_label.setText(f"{self.canvas.zoom():.0%}")
         self.info.setText(f"{shown.path.name}  \u00b7  {width}\u00d7{height}  \u00b7  "
-                          f"{n_boxes} object{'s' if n_boxes != 1 else ''}  \u00b7  "
-                          f"{self.canvas.zoom():.0%}")
+                          f"{plural(n_boxes, 'object')}")
+        self.info.setToolTip(str(shown.path))
 
     # --- boxes and navigation ----------------------------------------------------------
     def _boxes_of(self, row: int) -> list[Box]:
