@@ -16,7 +16,7 @@ from vocgui.core.project import Project
 
 # The trained-project helper lives with the Qt review tests; one session builds it once.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "qt"))
-from review_run import project_copy  # noqa: E402
+from review_run import chance_level_project, project_copy  # noqa: E402
 
 FIGURES = ["confusion_grid.pdf", "confusion_grid.png", "pr_curves.pdf", "pr_curves.png"]
 TABLES = ["label_issues.csv", "per_class.csv", "predictions.csv"]
@@ -82,3 +82,18 @@ def test_clear_failures(project_file, tmp_path, voc_sample, capsys):
     Project.create_from_voc(untrained, voc_sample).close()
     assert main(["review", str(untrained)]) == 1
     assert "no run with validation predictions" in capsys.readouterr().err
+
+
+def test_review_of_a_chance_level_model_says_so_and_suggests_nothing(demo_root, tmp_path,
+                                                                     capsys):
+    project_file = chance_level_project(demo_root, tmp_path / "weak.vocgui")
+    out = tmp_path / "weak"
+    assert main(["review", str(project_file), "--formats", "png", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "not clearly better than guessing by class frequency" in printed
+    assert "none is offered as a fix" in printed
+    assert pd.read_csv(out / "label_issues.csv").empty
+    # the per-class table: the three APs, labelled, and n/a for the class without support
+    assert "ap_voc07" in printed and "ap_voc10" in printed and "VOC07 = 11-point" in printed
+    [absent] = [line for line in printed.splitlines() if line.startswith("absent")]
+    assert absent.split()[1] == "0" and absent.count("n/a") == 5

@@ -11,13 +11,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vocgui.core.demo import write_demo
 from vocgui.core.project import Project
-from vocgui.core.project.run_recorder import RunRecorder
 from vocgui.training.config import Augment, TrainConfig
-from vocgui.training.launcher import TrainingProcess
+from vocgui.training.run_start import start_run
 
 #: Demo images: enough that the validation split has a few dozen images.
 N_IMAGES = 240
@@ -32,17 +32,16 @@ _built: dict[str, Path] = {}
 def _train(project: Project, out_dir: Path, epochs: int) -> int:
     config = TrainConfig(backbone="small_cnn", epochs=epochs, batch_size=16, target_size=64,
                          weights="none", augment=Augment.off(), workers=1, seed=epochs)
-    snapshot = project.snapshot()
-    run_id = project.create_run(config.to_dict(), snapshot)
-    recorder = RunRecorder(project, run_id)
+    started = start_run(project, config, out_dir=out_dir)
     finished = None
-    for event in TrainingProcess(snapshot, config, out_dir).events(timeout=EVENT_TIMEOUT):
-        recorder.handle(event)
-        if event["type"] == "finished":
-            finished = event
+    with started.process as process:
+        for event in process.events(timeout=EVENT_TIMEOUT):
+            started.record(event)
+            if event["type"] == "finished":
+                finished = event
     if finished is None or finished["status"] != "completed":
         pytest.fail(f"the review test run did not complete: {finished}")
-    return run_id
+    return started.run_id
 
 
 def trained_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -63,3 +62,18 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Pa
     copy = tmp_path / "review.vocgui"
     shutil.copyfile(trained_project(tmp_path_factory), copy)
     return copy
+
+
+def chance_level_project(demo_root: Path, path: Path) -> Path:
+    """A project whose one run is a chance-level model: uniform random scores on its 22
+    validation images (as in issue 9), recorded the way the training events record them.
+    Its classes include "absent", which no image carries."""
+    with Project.create_from_voc(path, demo_root) as project:
+        project.add_class("absent")
+        snapshot = project.snapshot()
+        run_id = project.create_run({"backbone": "small_cnn", "threshold": 0.5}, snapshot)
+        rows = np.flatnonzero(project.images["split"].to_numpy() == "val")[:22]
+        scores = np.random.default_rng(7).random((len(rows), len(project.classes)))
+        project.save_predictions(run_id, rows, list(project.classes), scores)
+        project.finish_run(run_id, "completed", message="chance level")
+    return path

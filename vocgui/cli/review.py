@@ -2,8 +2,10 @@
 
 PATH is a project file or a VOC folder (the project the app and ``vocgui train`` use).
 Writes the confusion grid and precision-recall curves (PNG and PDF), the per-class
-table, the per-image predictions and the likely label errors (CSV), and prints the
-per-class table. Opens the project read-only, so it works while the app has it open.
+table, the per-image predictions and the likely label errors (CSV; none from a model not
+clearly better than guessing by class frequency, which it says), and prints the per-class
+table with scikit-learn's AP beside the VOC devkit's two definitions. Opens the project
+read-only, so it works while the app has it open.
 """
 
 from __future__ import annotations
@@ -53,9 +55,12 @@ def _thresholds(review: RunReview, args: argparse.Namespace, default: float):
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from vocgui.core.evaluation.run_review import RunReview
+    from vocgui.core.evaluation.report import (
+        SHOWN_COLUMNS,
+        UNDEFINED,
+        metric_text,
+        summary_text,
+    )
     from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
     from vocgui.core.project import ProjectError
     from vocgui.core.project.location import open_project_for
@@ -89,11 +94,14 @@ def run(args: argparse.Namespace) -> int:
                                    args.order, formats)
         except (OSError, ValueError) as exc:
             return _fail(f"cannot write the report to {out}: {exc}")
-    table = review.table(thresholds)
-    summary = RunReview.summary(review.counts(thresholds))
-    with pd.option_context("display.width", 120, "display.max_rows", 100):
-        print(table[["support", "precision", "recall", "f1", "ap", "threshold"]].round(3))
-    print(f"run {run_id}: {len(review.rows)} validation images, macro F1 "
-          f"{summary['f1_macro']:.3f}, micro F1 {summary['f1_micro']:.3f}")
+    table = review.table(thresholds).loc[:, list(SHOWN_COLUMNS)]
+    summary = review.summary(review.counts(thresholds))
+    verdict, _ = review.trusted_label_issues()
+    print(table.to_string(float_format=metric_text, na_rep=UNDEFINED))
+    print("AP: scikit-learn's; VOC07 = 11-point, VOC10 = all-points (both ignore labels "
+          "that come only from difficult objects)")
+    print(f"run {run_id}: {len(review.rows)} validation images, {summary_text(summary)} "
+          "(macro F1 and mAPs over the classes with support)")
+    print(verdict.message)
     print(f"wrote {len(written)} files to {out}")
     return 0

@@ -84,8 +84,9 @@ class ConfusionGrid:
                 text.set_text(f"{LAYOUT[i][j].upper()} {matrices[k, i, j]}\n"
                               f"{rates[k, i, j]:.0%}")
                 text.set_color("white" if rates[k, i, j] > 0.6 else "black")
+            f1_text = f"{f1[k]:.2f}" if counts.support[k] else "n/a"  # no positive: undefined
             self.axes[slot].set_title(
-                f"{counts.classes[k]}  n={counts.support[k]}  F1 {f1[k]:.2f}  "
+                f"{counts.classes[k]}  n={counts.support[k]}  F1 {f1_text}  "
                 f"t={counts.thresholds[k]:.2f}", fontsize=8)
 
     def fit(self) -> None:

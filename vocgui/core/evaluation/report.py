@@ -17,6 +17,25 @@ from vocgui.core.evaluation.run_review import RunReview, Thresholds
 from vocgui.core.spreadsheet import spreadsheet_safe
 from vocgui.core.voc.labels_csv import encode_labels
 
+#: Per-class columns printed and shown, in order (see ``RunReview.table``).
+SHOWN_COLUMNS = ("support", "precision", "recall", "f1", "threshold", "ap", "ap_voc07",
+                 "ap_voc10")
+#: What to show for an undefined metric (e.g. the recall of a class without support).
+UNDEFINED = "n/a"
+
+
+def metric_text(value: float | None) -> str:
+    """A metric with three decimals, or :data:`UNDEFINED` for None or NaN."""
+    return UNDEFINED if value is None or value != value else f"{value:.3f}"
+
+
+def summary_text(summary: dict) -> str:
+    """``RunReview.summary`` in words, each mAP labelled with its definition."""
+    return (f"macro F1 {metric_text(summary['f1_macro'])}, micro F1 "
+            f"{metric_text(summary['f1_micro'])}, mAP {metric_text(summary['map'])} "
+            f"(scikit-learn), {metric_text(summary['map_voc07'])} (VOC07 11-point), "
+            f"{metric_text(summary['map_voc10'])} (VOC10+ all-points)")
+
 
 def _joined(names: Sequence[str]) -> str:
     # A JSON list: unambiguous for names holding ';' or ',', read back with
@@ -48,9 +67,10 @@ def predictions_frame(review: RunReview, thresholds: Thresholds,
 
 
 def issues_frame(review: RunReview, filenames: Sequence[str] | None = None) -> pd.DataFrame:
-    """Label issues as a flat table (tuples as JSON lists); empty when none can be computed."""
+    """Label issues as a flat table (tuples as JSON lists); empty when none can be computed
+    or the model is not clearly better than the class-frequency baseline."""
     try:
-        issues = review.label_issues()
+        _, issues = review.trusted_label_issues()
     except LabelIssueError:
         issues = pd.DataFrame(columns=list(ISSUE_COLUMNS))
     flat = issues.copy()

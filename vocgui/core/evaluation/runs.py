@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vocgui.core.evaluation.difficult import difficult_only
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
 from vocgui.core.project import Project
@@ -23,8 +24,11 @@ def reviewable_runs(project: Project) -> pd.DataFrame:
 
 
 def load_review(project: Project, run_id: int) -> RunReview:
-    """The :class:`RunReview` of a run's validation predictions (KeyError if it has none)."""
-    return RunReview.from_predictions(project.predictions(int(run_id), REVIEW_SPLIT))
+    """The :class:`RunReview` of a run's validation predictions (KeyError if it has none),
+    with the labels that come only from difficult objects marked for VOC evaluation."""
+    predictions = project.predictions(int(run_id), REVIEW_SPLIT)
+    ignore = difficult_only(project.objects, predictions.rows, predictions.classes)
+    return RunReview.from_predictions(predictions, ignore)
 
 
 def run_threshold(run: pd.Series | dict) -> float:

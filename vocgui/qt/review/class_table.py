@@ -29,10 +29,20 @@ from vocgui.qt.review.session import ReviewSession
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Class", "class", "{}"), ("Support", "support", "{:d}"),
     ("Precision", "precision", "{:.3f}"), ("Recall", "recall", "{:.3f}"),
-    ("F1", "f1", "{:.3f}"), ("AP", "ap", "{:.3f}"), ("Threshold", "threshold", "{:.3f}"),
+    ("F1", "f1", "{:.3f}"), ("Threshold", "threshold", "{:.3f}"),
+    ("AP", "ap", "{:.3f}"), ("VOC07", "ap_voc07", "{:.3f}"),
+    ("VOC10", "ap_voc10", "{:.3f}"),
     ("TP", "tp", "{:d}"), ("FP", "fp", "{:d}"), ("FN", "fn", "{:d}"),
 )
-THRESHOLD_COLUMN = 6
+THRESHOLD_COLUMN = 5
+#: Header tooltips: which definition each AP column is.
+HEADER_TIPS = {
+    "ap": "scikit-learn's average precision (no interpolation)",
+    "ap_voc07": "PASCAL VOC2007 devkit: 11-point interpolated AP (labels from difficult "
+                "objects only are ignored)",
+    "ap_voc10": "PASCAL VOC2010+ devkit: area under the monotone precision/recall curve "
+                "(labels from difficult objects only are ignored)",
+}
 #: Sort role: raw values, so the proxy sorts numbers as numbers.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -60,8 +70,12 @@ class ClassTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(COLUMNS[section][1])
         return None
 
     def value(self, row: int, column: int) -> object:
@@ -85,6 +99,8 @@ class ClassTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == THRESHOLD_COLUMN:
             return "Double-click to set this class's threshold"
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, float) and np.isnan(value):
+            return "undefined: no positive example of this class among these images"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

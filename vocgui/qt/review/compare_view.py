@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.evaluation.compare import compare_runs, relabelled_rows, shared_rows
+from vocgui.core.evaluation.report import UNDEFINED
 from vocgui.core.evaluation.runs import load_review, run_caption, run_threshold
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
@@ -135,6 +136,6 @@ class CompareView(QWidget):
 
 
 def _number(value: float, fmt: str = "{:.3f}") -> QStandardItem:
-    item = QStandardItem("—" if not np.isfinite(value) else fmt.format(value))
+    item = QStandardItem(UNDEFINED if not np.isfinite(value) else fmt.format(value))
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item

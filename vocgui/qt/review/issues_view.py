@@ -1,8 +1,10 @@
 """Likely label errors: the ranked list with accept, reject and flag.
 
-The issues are found (cleanlab) off the GUI thread whenever a run is loaded. Accept
-pushes the label edits and a 'reviewed' mark as one undoable step; reject marks the
-image 'reviewed' (its labels were checked and kept); flag marks it 'flagged'.
+The issues are found (cleanlab) off the GUI thread whenever a run is loaded, but only
+from a model clearly better than guessing by class frequency
+(:meth:`RunReview.verdict`); for a weaker one the view says so and lists no fix to accept.
+Accept pushes the label edits and a 'reviewed' mark as one undoable step; reject marks
+the image 'reviewed' (its labels were checked and kept); flag marks it 'flagged'.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vocgui.core.evaluation.baseline import ModelVerdict
 from vocgui.core.evaluation.label_fixes import fix_commands
 from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
@@ -91,7 +94,7 @@ class IssuesView(QWidget):
             return
         self.summary.setText("Looking for likely label errors…")
         # A LabelIssueError (e.g. a one-class run) reaches the summary through `failed`.
-        self.finder.start(review.label_issues)
+        self.finder.start(review.trusted_label_issues)
 
     def selected_items(self) -> list[int]:
         return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -117,15 +120,19 @@ class IssuesView(QWidget):
         # One core command, one transaction: a failure leaves every label as it was.
         self.state.push(Batch(self.state.project, commands, text))
 
-    def _found(self, issues: pd.DataFrame) -> None:
+    def _found(self, found: tuple[ModelVerdict, pd.DataFrame]) -> None:
+        verdict, issues = found
         self.model.set_issues(issues)
         self.gallery_button.setEnabled(len(issues) > 0)
+        if not verdict.clearly_better:
+            self.summary.setText(verdict.message)
+            return
         review = self.session.review
         n = 0 if review is None else len(review.rows)
         self.summary.setText(
             f"{len(issues)} of {plural(n, 'validation image')} look mislabelled (cleanlab, "
             "from the model's out-of-sample scores), most likely first. Select to view; "
-            "accept, keep or flag.")
+            f"accept, keep or flag. {verdict.message}")
 
     def _selection_changed(self, *_args: object) -> None:
         items = self.selected_items()

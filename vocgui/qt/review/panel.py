@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.evaluation.confusion import CELL_NAMES, ConfusionCounts
+from vocgui.core.evaluation.report import summary_text
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
 from vocgui.core.project import Project, RunEvent
@@ -46,6 +47,7 @@ def _load(project: Project, run_id: int) -> RunReview:
     """Runs on a pool thread: the review with its threshold-free parts computed."""
     review = load_review(project, run_id)
     review.curves()
+    review.average_precisions()
     return review
 
 
@@ -84,6 +86,7 @@ class ReviewPanel(QWidget):
         self.export_button = QPushButton("Export report…")
         self.threshold_bar = ThresholdBar(self.session)
         self.summary = QLabel("Open a project with a trained run to review it.")
+        self.summary.setWordWrap(True)  # the metrics line is long at 1024 px
         self.class_table = ClassTableView(ClassTableModel(self.session))
         self.confusion = ConfusionCanvas(self.session)
         self.curves = CurvesCanvas(self.session)
@@ -228,14 +231,13 @@ class ReviewPanel(QWidget):
         review = self.session.review
         if review is None:
             return
-        summary = RunReview.summary(counts)
-        ap = review.average_precision
-        mean_ap = f"{np.nanmean(ap):.3f}" if np.isfinite(ap).any() else "n/a"
+        summary = review.summary(counts)
+        n_supported = int((np.asarray(counts.support) > 0).sum())
         self.summary.setText(
             f"{self.shown_caption}: {plural(len(review.rows), 'validation image')}, "
-            f"{plural(len(review.classes), 'class')} · macro F1 {summary['f1_macro']:.3f} · "
-            f"micro F1 {summary['f1_micro']:.3f} · mAP {mean_ap} · click a confusion cell "
-            "or a class to see its images")
+            f"{plural(len(review.classes), 'class')} ({n_supported} with support, those of "
+            f"the macro F1 and mAPs) · {summary_text(summary)} · click a confusion cell or "
+            "a class to see its images")
         self._ask_gallery()
 
     # --- export -------------------------------------------------------------------------
