@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from test_project_file import _open_in_child as open_in_child
 from voc_xml_helpers import annotation_xml, object_xml, write_voc
 
 from vocgui.core.project import NotAProjectError, Project, ProjectError, ProjectLockedError
@@ -95,17 +96,8 @@ def test_a_corrupt_page_is_found_on_open(project_path: Path) -> None:
 
 
 def _open_in_child(path: Path) -> str:
-    code = textwrap.dedent(f"""
-        from vocgui.core.project import Project, ProjectLockedError
-        try:
-            Project.open({str(path)!r})
-        except ProjectLockedError as error:
-            print("LOCKED", error)
-        else:
-            print("OPEN")
-    """)
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                          text=True, timeout=120, check=True).stdout
+    """What a second process gets when it opens ``path`` for editing."""
+    return open_in_child(path, read_only=False).stdout
 
 
 def test_the_lock_holds_through_symlinks_and_hard_links(project_path: Path,
