@@ -7,7 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from main_window_helpers import open_window, private_settings, use_private_data_dir
+from main_window_helpers import (
+    answer_dialogs,
+    open_window,
+    private_settings,
+    use_private_data_dir,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -15,6 +20,8 @@ from vocgui.core.project.commands import AddClass, AddLabel
 from vocgui.core.wording import plural
 from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.main_window import MainWindow
+from vocgui.qt.training.session import TrainingSession
+from vocgui.training.config import defaults_for
 
 
 @pytest.fixture
@@ -110,3 +117,30 @@ def _visible_warning() -> QMessageBox | None:
     boxes = [w for w in QApplication.topLevelWidgets()
              if isinstance(w, QMessageBox) and w.isVisible()]
     return boxes[0] if boxes else None
+
+
+def _click(text: str):
+    def answer(dialog) -> None:
+        [button] = [b for b in dialog.buttons() if b.text() == text]
+        button.click()
+    return answer
+
+
+def test_quitting_while_a_run_trains_asks_first(qtbot, window) -> None:
+    """Cancel keeps the window; 'in the background' hides it and closes it when the run
+    ends; with no run, closing asks nothing."""
+    window.show_tab("Training")
+    panel = window.training
+    # A real session whose child was never started: the run is recorded as running.
+    session = TrainingSession(window.state.project, defaults_for("small_cnn"), panel)
+    panel.session = session
+    seen = answer_dialogs(_click("Cancel"))
+    window.close()
+    assert "still training" in seen[0] and window.isVisible()
+    answer_dialogs(_click("Keep Training in the Background"))
+    window.close()
+    assert not window.isVisible() and window.state.project is not None  # still recording
+    panel.session = None
+    with qtbot.waitSignal(window.state.project_changed, timeout=5000):
+        panel.run_finished.emit(session.run_id, "completed", "")
+    assert window.state.project is None  # closed once the run ended

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.loader = ProjectLoader(self)
         self._closing = False
+        self._training_in_background = False  # the window closed; a run goes on
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
                             | QMainWindow.DockOption.AllowTabbedDocks)
@@ -350,6 +351,33 @@ class MainWindow(QMainWindow):
             self.menus.update_classes()
             self._show_summary(self.state.project)
 
+    def ask_about_running_training(self) -> str:
+        """When a run is training, ask what quitting should do: 'stop' it, keep it
+        training in the 'background' (headless, recorded as usual) or 'cancel' quitting.
+        Without a run: 'stop' (nothing to ask)."""
+        if self.training is None or self.training.session is None:
+            return "stop"
+        run_id = self.training.session.run_id
+        box = QMessageBox(QMessageBox.Icon.Question, "A run is training",
+                          f"Run {run_id} is still training. What should quitting do?",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("In the background, the window closes and the run goes on "
+                               "without it; its epochs, model and predictions are saved in "
+                               "the project as usual, and vocgui exits when it ends.")
+        stop = box.addButton("Stop the Run and Quit", QMessageBox.ButtonRole.DestructiveRole)
+        background = box.addButton("Keep Training in the Background",
+                                   QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "stop" if clicked is stop else "background" if clicked is background \
+            else "cancel"
+
+    def _close_after_run(self, *_finished: object) -> None:
+        self._training_in_background = False
+        QTimer.singleShot(0, self.close)
+
     # --- window events -----------------------------------------------------------------
     def _default_size(self) -> QSize:
         screen = QGuiApplication.primaryScreen()
@@ -377,6 +405,20 @@ class MainWindow(QMainWindow):
         return path if is_openable(path) else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._training_in_background:
+            event.ignore()  # already closing as soon as the run ends
+            return
+        choice = self.ask_about_running_training()
+        if choice == "cancel":
+            event.ignore()
+            return
+        if choice == "background":
+            # The window goes; the process stays to record the run, and quits after it.
+            event.ignore()
+            self._training_in_background = True
+            self.hide()
+            self.training.run_finished.connect(self._close_after_run)
+            return
         self._closing = True
         if self.loader.isRunning():
             self.loader.cancel()
