@@ -133,3 +133,20 @@ def test_our_phash_is_imagehash_phash_bit_for_bit() -> None:
             pixels = thumbnail(image, 0.04)
         reference = imagehash.phash(Image.fromarray(pixels.astype(np.uint8)))
         assert phash_of_thumbnails(pixels[None])[0] == int(str(reference), 16), path.name
+
+
+def test_find_similar_puts_each_planted_copy_first(planted, project):
+    from vocgui.core.similar import similar_by_features, similar_by_hash
+
+    _, ids = planted
+    find_duplicates(project, workers=1)
+    cache = project.image_hash_cache()
+    for name, (k, _) in PLANTED.items():
+        copy = int(np.flatnonzero(project.images["filename"] == f"{name}.jpg")[0])
+        rows, distance = similar_by_hash(cache, copy, 5)
+        assert _stem(project, int(rows[0])) == ids[k], name
+        assert list(distance) == sorted(distance) and len(rows) == 5
+    features = np.random.default_rng(0).normal(size=(len(project.images), 16))
+    features[7] = features[3] * 2 + 0.01  # same direction: cosine distance ~0
+    rows, distance = similar_by_features(features, 3, 4)
+    assert rows[0] == 7 and distance[0] < 1e-3 and 3 not in rows

@@ -12,20 +12,35 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
+
+import numpy as np
 
 
-@contextlib.contextmanager
-def atomic_text_writer(path: str | os.PathLike) -> Iterator[TextIO]:
+def atomic_text_writer(path: str | os.PathLike) -> contextlib.AbstractContextManager[TextIO]:
     """Yield a text file to write; on success it replaces ``path`` atomically and durably.
 
     On any error the temporary file is removed and ``path`` is left as it was.
     """
+    return atomic_writer(path, binary=False)
+
+
+def save_npy_atomically(path: str | os.PathLike, array: np.ndarray) -> None:
+    """``np.save`` to ``path`` through :func:`atomic_writer`."""
+    with atomic_writer(path, binary=True) as fh:
+        np.save(fh, array)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike, binary: bool) -> Iterator[IO]:
+    """Yield a text (UTF-8) or binary file; on success it replaces ``path`` atomically and
+    durably. On any error the temporary file is removed and ``path`` is left as it was."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, default_mode(0o666))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

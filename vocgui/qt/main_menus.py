@@ -137,6 +137,9 @@ class MainMenus:
                      needs_project=True)
         self._action(m, "Flag / Unflag\tF", keyboard.toggle_flag,
                      tip="Flag the current image for a second look", needs_project=True)
+        self._action(m, "Find Similar Images", self.window.find_similar, "Ctrl+Shift+F",
+                     tip="The images nearest to the current one, by a run's features or "
+                     "by perceptual hash", needs_project=True)
         self.toggle_menu = m.addMenu("&Toggle Class")
         m.addSeparator()
         bulk_actions = (

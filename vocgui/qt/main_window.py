@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         add_lazy_tab(self.tabs, "Dataset", self._make_charts)
         add_lazy_tab(self.tabs, "Training", self._make_training)
         add_lazy_tab(self.tabs, "Review", self._make_review)
+        add_lazy_tab(self.tabs, "Map", self._make_map)
         add_lazy_tab(self.tabs, "Duplicates", self._make_duplicates)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
@@ -218,6 +219,19 @@ class MainWindow(QMainWindow):
 
         self.review = ReviewPanel(self.state)
         return self.review
+
+    def find_similar(self) -> None:
+        """Show the images nearest to the current one (Edit > Find Similar Images)."""
+        from vocgui.qt.similar_view import SimilarDialog
+
+        if self.state.project is not None and self.state.current_row >= 0:
+            SimilarDialog(self.state, self.state.current_row, self).show()
+
+    def _make_map(self) -> QWidget:
+        from vocgui.qt.map import MapPanel
+
+        self.map = MapPanel(self.state)
+        return self.map
 
     def _make_duplicates(self) -> QWidget:
         from vocgui.qt.duplicates import DuplicatesPanel

@@ -219,7 +219,7 @@ class DuplicatesPanel(QWidget):
         return self.tree.selected_groups() or self.shown_groups()
 
     def select_in_table(self) -> None:
-        self.state.selection_requested.emit(self.tree.image_rows(self.target_groups()))
+        self.state.request_selection(self.tree.image_rows(self.target_groups()))
 
     def flag(self) -> None:
         rows = self.tree.image_rows(self.target_groups())

@@ -157,8 +157,10 @@ class ImageTablePanel(QWidget):
         selection = QItemSelection()
         last = self.model.columnCount() - 1
         positions = np.sort(self.model.positions_of(rows))
+        # createIndex, not index(): no Python rowCount/columnCount check per call, which
+        # halves a lasso of thousands of scattered rows (benchmarks/bench_map.py).
         for first, end in contiguous_runs(positions[positions >= 0]):
-            selection.select(self.model.index(first, 0), self.model.index(end, last))
+            selection.select(self.model.createIndex(first, 0), self.model.createIndex(end, last))
         model = self.view.selectionModel()
         model.select(selection, _Flag.ClearAndSelect)
         position = self._position(current)
