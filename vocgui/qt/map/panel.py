@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.embedding_map import layout, load_run_features, runs_with_features
 from vocgui.core.map_colours import COLOURINGS, Colouring, colouring
+from vocgui.core.project import ChangeEvent, RunEvent
 from vocgui.qt.app_state import AppState
 from vocgui.qt.map.scatter import MapScatter
 from vocgui.qt.review.worker import BackgroundCall
@@ -123,7 +124,8 @@ class MapPanel(QWidget):
         layout_.addWidget(self.scatter, 1)
 
         state.project_changed.connect(self.refresh_runs)
-        state.data_changed.connect(self._data_changed)
+        state.changed.connect(self._data_changed)
+        state.run_changed.connect(self._run_changed)
         state.selection_changed.connect(self._selection_changed)
         state.current_row_changed.connect(self.scatter.set_current)
         self.refresh_runs()
@@ -212,9 +214,16 @@ class MapPanel(QWidget):
         if self.method and self.state.project is not None:
             self.scatter.set_brushes(self._brushes())
 
-    def _data_changed(self, kind: str, _rows: object, _columns: object) -> None:
-        if kind in ("labels", "classes", "split"):
+    def _data_changed(self, event: ChangeEvent) -> None:
+        if event.kind == "images":  # rows were added: the run's features no longer cover
+            self.refresh_runs()
+        elif event.kind in ("labels", "classes", "split"):
             self.recolour()
+
+    def _run_changed(self, event: RunEvent) -> None:
+        # A finished run may have saved features (or new predictions to colour by).
+        if event.kind in ("run_finished", "run_predictions"):
+            self.refresh_runs()
 
     # --- selection, hover ------------------------------------------------------------------
     def _shape_selected(self, rows: np.ndarray) -> None:
