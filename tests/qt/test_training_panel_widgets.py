@@ -191,3 +191,17 @@ def test_a_new_project_clears_the_previous_projects_run_message(qtbot, state, tm
     assert panel.status_line.height() == height
     state.set_project(Project.create_from_voc(tmp_path / "other.vocgui", voc_sample))
     assert panel.status_line.text() == ""
+
+
+def test_cross_validate_choice_sets_the_folds_and_progress_names_the_fold(qtbot) -> None:
+    form = TrainConfigForm()
+    qtbot.addWidget(form)
+    assert form.config().folds == 0 and not form.folds.isEnabled()
+    form.cross_validate.setChecked(True)
+    form.folds.setValue(4)
+    assert form.folds.isEnabled() and form.config().folds == 4
+    form.set_config(defaults_for("small_cnn"))
+    assert not form.cross_validate.isChecked()
+    _, text = batch_progress({"epoch": 3, "epochs": 8, "batch": 1, "batches": 5,
+                              "loss": 0.5, "eta": 9.0, "fold": 2, "folds": 4})
+    assert text.startswith("Fold 2/4 · Epoch 3/8")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from vocgui.cli.main import main
@@ -38,8 +40,24 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
         assert run["config"]["target_size"] == 48
         assert len(run["epochs"]) == 1
         predictions = project.predictions(run_id)
-        [saved] = [e for e in events if e["type"] == "predictions"]
+        [saved] = [e for e in events if e["type"] == "predictions" and e["split"] == "val"]
         assert predictions.scores.shape == (saved["n"], len(project.classes))
+        scored = project.predictions(run_id, "all")  # the scoring pass: every image
+        assert len(scored.rows) == len(project.images) and scored.in_sample.any()
+        before_all = scored.scores
+    # 'vocgui predict' scores every image again with the run's model, headless
+    csv = tmp_path / "scores.csv"
+    assert main(["predict", str(project_file), "--csv", str(csv)]) == 0
+    assert f"wrote {len(before_all)} rows" in capsys.readouterr().out
+    with Project.open(project_file, read_only=True) as project:
+        again = project.predictions(run_id, "all")
+        np.testing.assert_allclose(again.scores, before_all, atol=1e-5)
+        assert project.run(run_id)["status"] == "completed"  # its record is untouched
+    frame = pd.read_csv(csv)
+    assert list(frame.columns[:4]) == ["filename", "path", "labeled", "in_sample"]
+    assert len(frame) == len(before_all) and set(project.classes) <= set(frame.columns)
+    assert main(["predict", str(project_file), "--run", "99"]) == 2
+    assert "no run 99" in capsys.readouterr().err
 
 
 def test_failed_run_exits_non_zero_with_the_message(demo_root: Path, tmp_path: Path, capsys):

@@ -33,6 +33,7 @@ def test_runs_are_recorded_and_spawned_in_one_place_only():
     assert _calls("TrainingProcess") == {"training/run_start.py"}
     assert _calls("create_run") == {"training/run_start.py"}
     assert _calls("start_run") == {"cli/train.py", "qt/training/session.py"}
+    assert _calls("start_scoring") == {"cli/predict.py"}
 
 
 def test_a_run_that_cannot_spawn_is_recorded_as_failed(demo_root: Path, tmp_path: Path):
@@ -67,7 +68,10 @@ def test_a_started_run_records_epochs_predictions_and_its_end(demo_root: Path,
         predictions = project.predictions(started.run_id)
         snapshot = project.run(started.run_id)["snapshot"]
     kinds = [e.kind for e in seen]
-    assert kinds == ["run_started", "run_epoch", "run_predictions", "run_finished"]
+    # predictions twice: the validation's, then the scoring pass over every image
+    assert kinds == ["run_started", "run_epoch", "run_predictions", "run_predictions",
+                     "run_finished"]
+    assert [e.split for e in seen if e.kind == "run_predictions"] == ["val", "all"]
     assert seen[-1].status == "completed" and seen[1].epoch == 1
     # y_true comes from the run's snapshot, the labels the model was taught
     taught = snapshot.label_matrix()[np.searchsorted(snapshot.frame["row"], predictions.rows)]

@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "add": ("vocgui.cli.add", "add a folder of images to a project (unlabeled unless annotated)"),
     "demo": ("vocgui.cli.demo", "write the built-in demo dataset to a folder"),
     "train": ("vocgui.cli.train", "train a model on a project or VOC folder, headless"),
+    "predict": ("vocgui.cli.predict", "score every image with a run's model (headless)"),
     "review": ("vocgui.cli.review", "write a post-mortem report of a training run"),
     "duplicates": ("vocgui.cli.duplicates",
                    "list exact and near-duplicate images, leaks and label conflicts"),

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 _OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
               "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
-              "fine_tune_blocks", "fine_tune_epochs", "mixed_precision")
+              "fine_tune_blocks", "fine_tune_epochs", "mixed_precision", "folds")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, metavar="N")
     parser.add_argument("--fine-tune-blocks", type=int, metavar="N")
     parser.add_argument("--fine-tune-epochs", type=int, metavar="N")
+    parser.add_argument("--folds", type=int, metavar="K",
+                        help="cross-validate: K models on a stratified K-fold split, so "
+                        "every labeled image gets an out-of-sample score (2 or more)")
     parser.add_argument("--mixed-precision", action="store_true", default=None)
     parser.add_argument("--json-log", metavar="FILE", help="also write every event as a "
                         "JSON line to FILE")
@@ -100,14 +103,19 @@ class ProgressPrinter:
 
     def handle(self, event: dict) -> None:
         kind = event["type"]
+        fold = f"fold {event['fold']}/{event['folds']} " if "fold" in event else ""
         if kind == "batch":
             done = event["batch"] / event["batches"]
             bar = "#" * int(done * 30)
             eta = event.get("eta")
             eta_text = f" ETA {eta:.0f}s" if eta is not None else ""
-            self._line(f"epoch {event['epoch']}/{event['epochs']} [{bar:<30}] "
+            self._line(f"{fold}epoch {event['epoch']}/{event['epochs']} [{bar:<30}] "
                        f"{event['batch']}/{event['batches']} loss "
                        f"{number_text(event['loss'])}{eta_text}", transient=True)
+        elif kind == "scoring":
+            bar = "#" * int(event["done"] / max(1, event["total"]) * 30)
+            self._line(f"scoring [{bar:<30}] {event['done']}/{event['total']} batches",
+                       transient=True)
         elif kind == "epoch":
             m = event["metrics"]
             ap = "n/a" if m.get("map") is None else f"{m['map']:.3f}"
@@ -158,10 +166,10 @@ def run(args: argparse.Namespace) -> int:
         if project.n_unlabeled:
             print(f"training on the labeled images; {project.n_unlabeled:,} unlabeled "
                   "left out", file=sys.stderr)
-        return _follow(started, args.json_log)
+        return follow_run(started, args.json_log)
 
 
-def _follow(started: StartedRun, json_log: str | None) -> int:
+def follow_run(started: StartedRun, json_log: str | None) -> int:
     """Print and record every event until the run ends; Ctrl-C stops the run cleanly."""
     process = started.process
     printer = ProgressPrinter(sys.stdout)

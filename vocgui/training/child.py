@@ -1,7 +1,8 @@
 """Entry point of the training process: ``python -m vocgui.training.child SPEC.json``.
 
 SPEC holds ``job`` (a name in :data:`JOBS`; "train" when absent), ``snapshot`` (path of a
-LabelSnapshot CSV), ``config`` (TrainConfig dict) and ``out_dir``. Events go to the
+LabelSnapshot CSV), ``config`` (TrainConfig dict), ``out_dir`` and ``args`` (more keyword
+arguments of the job, e.g. ``score``: the CSV of the images the model scores). Events go to the
 parent as JSON lines on the *original* stdout; file descriptor 1 is then pointed at
 stderr, so whatever TensorFlow, Keras or a library prints lands in the error log and can
 never corrupt the event stream. A line "stop" on stdin, or stdin closing (the parent went
@@ -21,9 +22,10 @@ from vocgui.training import events
 from vocgui.training.reporter import JsonLinesReporter
 
 #: What a child can run: job name -> "module:function", the function taking
-#: ``(snapshot, config, out_dir, reporter)`` and returning a result with a ``status``.
-#: Imported only once stdout is redirected (the modules import TensorFlow).
-JOBS = {"train": "vocgui.training.job:run_training"}
+#: ``(snapshot, config, out_dir, reporter, **args)`` and returning a result with a
+#: ``status``. Imported only once stdout is redirected (the modules import TensorFlow).
+JOBS = {"train": "vocgui.training.job:run_training",
+        "score": "vocgui.training.score_job:run_scoring"}
 
 
 def _event_stream():
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # TensorFlow is imported only now, after stdout was redirected.
     job = getattr(importlib.import_module(module_name), function_name)
-    result = job(snapshot, config, spec["out_dir"], reporter)
+    result = job(snapshot, config, spec["out_dir"], reporter, **spec.get("args", {}))
     return 1 if result.status == "failed" else 0
 
 

@@ -20,6 +20,10 @@ class ConfigError(ValueError):
     """A setting out of range, named with the allowed values."""
 
 
+#: The most folds a cross-validated run may have.
+MAX_FOLDS = 20
+
+
 @dataclass
 class Augment:
     """Random training-time transforms (the ImageDataGenerator options of the same names)."""
@@ -79,6 +83,9 @@ class TrainConfig:
     mixed_precision: bool = False
     #: Threads that prepare batches (flow pipeline) / parallel calls (tfdata).
     workers: int = 2
+    #: 0: one model on one train/validation split. K >= 2: a cross-validated run, K models
+    #: on a stratified K-fold split (:mod:`vocgui.training.crossval`).
+    folds: int = 0
 
     def __post_init__(self) -> None:
         if isinstance(self.augment, dict):
@@ -111,6 +118,9 @@ class TrainConfig:
             raise ConfigError("fine_tune_blocks and fine_tune_epochs must be >= 0")
         if not self.weights:
             raise ConfigError("weights must be 'imagenet', 'none' or a weights file path")
+        if self.folds != 0 and not 2 <= self.folds <= MAX_FOLDS:
+            raise ConfigError(f"folds must be 0 (no cross-validation) or 2 to {MAX_FOLDS}; "
+                              f"got {self.folds}")
 
     @property
     def total_epochs(self) -> int:

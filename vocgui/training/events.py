@@ -32,7 +32,14 @@ Types and fields (all times in seconds, all metrics floats unless noted):
     are the run's snapshot's, kept once in the project),
     ``split`` ("val"), ``n`` (int rows), ``epoch`` (int: the epoch whose end produced
     them; after a Stop, the last complete epoch, while ``model.keras`` holds the weights
-    at the Stop).
+    at the Stop). With ``split`` "all" it is the scoring pass over every image of the
+    project (:mod:`vocgui.training.scoring`): ``file`` is ``scores.npz`` (``rows``,
+    ``scores``, ``classes``, ``in_sample`` bool per row instead of ``y_true``),
+    ``features`` the path of ``features.npz`` (``rows``, ``features`` float16), and
+    ``skipped`` (int images that could not be decoded, each also an ``excluded`` event).
+``scoring``
+    ``done``, ``total`` (int batches of the scoring pass; throttled like ``batch``),
+    ``fold``/``folds`` (int) in a cross-validated run.
 ``finished``
     ``status`` ("completed" | "stopped" | "failed"), ``message`` (str, human readable;
     for a failure it says what went wrong and what to do), ``model_path`` (str or None),
@@ -63,6 +70,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "batch": ("epoch", "epochs", "batch", "batches", "loss"),
     "epoch": ("epoch", "epochs", "metrics"),
     "predictions": ("file",),
+    "scoring": ("done", "total"),
     "finished": ("status", "message", "model_path"),
     "log": ("message",),
     "excluded": ("file", "reason"),
@@ -110,9 +118,14 @@ def epoch(epoch: int, epochs: int, metrics: dict[str, Any], seconds: float) -> d
                      "seconds": float(seconds)})
 
 
-def predictions(file: str, n: int, epoch: int | None, split: str = "val") -> dict[str, Any]:
+def predictions(file: str, n: int, epoch: int | None, split: str = "val",
+                **extra: Any) -> dict[str, Any]:
     return validate({"type": "predictions", "file": file, "n": int(n), "split": split,
-                     "epoch": epoch})
+                     "epoch": epoch, **extra})
+
+
+def scoring(done: int, total: int, **extra: Any) -> dict[str, Any]:
+    return validate({"type": "scoring", "done": int(done), "total": int(total), **extra})
 
 
 def finished(status: str, message: str, model_path: str | None = None,

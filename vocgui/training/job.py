@@ -3,7 +3,9 @@
 ``run_training(snapshot, config, out_dir, reporter)`` checks and splits the snapshot,
 builds the input pipelines and the model, fits (optionally a second fine-tuning phase),
 and writes into ``out_dir``: ``model.keras``, ``history.json`` (one dict per epoch),
-``config.json`` and ``predictions.npz`` (see :mod:`vocgui.training.events`). It reports
+``config.json`` and ``predictions.npz`` (see :mod:`vocgui.training.events`); given the
+list of images to ``score``, a completed run then scores them all
+(:mod:`vocgui.training.scoring`: ``scores.npz``, ``features.npz``). It reports
 through ``reporter`` and always ends with exactly one ``finished`` event; failures
 (NaN loss, out of memory, missing weights, no usable images) become a ``failed`` status
 with a clear message instead of an exception.
@@ -26,11 +28,13 @@ from vocgui.training import events
 from vocgui.training import weights as weights_mod
 from vocgui.training.callbacks import ProgressReporter, StopChecker, ValidationMetrics
 from vocgui.training.config import ConfigError, TrainConfig
-from vocgui.training.data import make_batches
+from vocgui.training.data import make_batches, needs_antialias
 from vocgui.training.faults import IMAGE_READ_ERRORS, changed_images, changed_images_message
 from vocgui.training.models import build_model, compile_model, unfreeze_top_blocks
 from vocgui.training.prepare import NoUsableImages, Prepared, prepare
 from vocgui.training.reporter import Reporter
+from vocgui.training.score_list import read_score_list
+from vocgui.training.scoring import ScoringStopped, score_images, write_scored
 
 
 @dataclass
@@ -74,16 +78,28 @@ def _save_predictions(path: Path, data: Prepared, scores: np.ndarray) -> None:
              classes=np.array(data.classes, dtype=str))
 
 
-def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter) -> TrainingResult:
+def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter,
+                 score: str | None = None) -> TrainingResult:
     """Train on ``snapshot`` (a :class:`vocgui.core.project.LabelSnapshot` or anything with
-    its ``classes`` and ``frame``) with ``config``; results go into ``out_dir``."""
+    its ``classes`` and ``frame``) with ``config``; results go into ``out_dir``.
+
+    ``score`` names a list of images (:mod:`vocgui.training.score_list`: every image of
+    the project, labeled or not) that the model scores once the run completes. With
+    ``config.folds`` K >= 2 the run is cross-validated (:mod:`vocgui.training.crossval`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     policy = keras.mixed_precision.global_policy()
     try:
         if config.mixed_precision:
             keras.mixed_precision.set_global_policy("mixed_float16")
-        result = _run(snapshot, config, out, reporter)
+        if config.folds >= 2:  # K single runs, one per fold (imported when needed)
+            from vocgui.training.crossval import run_folds
+
+            config.check()
+            (out / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+            result = run_folds(snapshot, config, out, reporter, score, _run)
+        else:
+            result = _run(snapshot, config, out, reporter, score)
     except weights_mod.WeightsUnavailable as exc:
         result = TrainingResult("failed", str(exc), "weights_unavailable")
     except NoUsableImages as exc:
@@ -108,7 +124,8 @@ def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter) -> 
     return result
 
 
-def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter) -> TrainingResult:
+def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
+         score: str | None) -> TrainingResult:
     config.check()
     (out / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
     resolved = weights_mod.resolve(config.backbone, config.weights)  # fails fast
@@ -170,6 +187,21 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter) -> Traini
     last = metrics.history[-1] if metrics.history else {}
     f1 = last.get("f1_micro")
     summary = f"; validation micro-F1 {f1:.3f}" if f1 is not None else ""
+    if score is not None:
+        images = read_score_list(score)
+        # The validation's own preprocessing: the same resize decision for every image.
+        antialias = config.pipeline == "tfdata" and needs_antialias(data.val.paths,
+                                                                    config.target_size)
+        try:
+            scored = score_images(model, images["row"].to_numpy(), list(images["path"]),
+                                  config, antialias, reporter)
+        except ScoringStopped:
+            return TrainingResult("stopped", "Stopped by the user while scoring the images, "
+                                  f"after {plural(len(metrics.history), 'epoch')}; the model "
+                                  "is saved.", "stopped", str(model_path),
+                                  predictions_path and str(predictions_path), metrics.history)
+        write_scored(out, scored, data.classes, data.train.rows, reporter)
+        summary += f"; scored {plural(len(scored.rows), 'image')}"
     return TrainingResult("completed", f"Trained {plural(len(metrics.history), 'epoch')}{summary}.",
                           "completed", str(model_path),
                           predictions_path and str(predictions_path), metrics.history)

@@ -80,7 +80,9 @@ class TrainingProcess:
 
     def __init__(self, snapshot, config: TrainConfig, out_dir: str | os.PathLike,
                  env: dict[str, str] | None = None, job: str = "train",
-                 notify: Callable[[], None] | None = None) -> None:
+                 notify: Callable[[], None] | None = None,
+                 job_args: dict[str, Any] | None = None) -> None:
+        """``job_args`` (JSON-able) are passed to the job function as keyword arguments."""
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         snapshot_path = self.out_dir / "snapshot.csv"
@@ -88,7 +90,8 @@ class TrainingProcess:
         self.spec_path = self.out_dir / "spec.json"
         self.spec_path.write_text(json.dumps({
             "job": job, "snapshot": str(snapshot_path), "config": config.to_dict(),
-            "out_dir": str(self.out_dir)}, indent=2), encoding="utf-8")
+            "out_dir": str(self.out_dir), "args": job_args or {}}, indent=2),
+            encoding="utf-8")
         self._notify = notify or (lambda: None)
         self.log_path = self.out_dir / "child.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()

@@ -6,6 +6,8 @@ process for ``job`` (a name in :data:`vocgui.training.child.JOBS`: "train" today
 cross-validated or a scoring job is one more entry there, started through this same
 function). The caller then feeds each event of ``started.process`` to
 ``started.record`` on the thread that owns the project, and shows it as it likes.
+:func:`start_scoring` starts the other kind of child: the saved model(s) of a finished
+run score every image again (``vocgui predict``), recorded as that run's scores.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from vocgui.core.project import Project
 from vocgui.core.project.run_recorder import RunRecorder
 from vocgui.core.project.runs import run_folder
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
 from vocgui.training.launcher import TrainingProcess
+from vocgui.training.score_list import SCORE_LIST, write_score_list
 
 
 class RunStartError(RuntimeError):
@@ -61,9 +66,65 @@ def start_run(project: Project, config: TrainConfig, *, out_dir: str | os.PathLi
     recorder = RunRecorder(project, run_id)
     folder = Path(out_dir) if out_dir is not None else run_folder(Path(project.path), run_id)
     try:
-        process = TrainingProcess(snapshot, config, folder, env=env, job=job, notify=notify)
+        # Every image, labeled or not: the completed run's model scores them all.
+        folder.mkdir(parents=True, exist_ok=True)
+        write_score_list(folder / SCORE_LIST, *project.image_list())
+        process = TrainingProcess(snapshot, config, folder, env=env, job=job, notify=notify,
+                                  job_args={"score": str(folder / SCORE_LIST)})
     except Exception as exc:  # no python, no disk space...: the run fails, the caller stays
         message = f"Could not start the training process: {exc}"
         recorder.handle(events.finished("failed", message, reason="error"))
         raise RunStartError(run_id, message) from exc
     return StartedRun(run_id, folder, process, recorder)
+
+
+def start_scoring(project: Project, run: dict, *, env: dict[str, str] | None = None,
+                  notify: Callable[[], None] | None = None) -> StartedRun:
+    """Score every image of ``project`` with the model(s) of ``run`` (``project.run(id)``).
+
+    The child runs in ``<run folder>/predict`` (the run's own files stay as training left
+    them) and its scores replace the run's (split "all"); nothing else of the run is
+    touched. Raises :class:`RunStartError` if the process cannot be spawned.
+    """
+    run_id = int(run["id"])
+    folder = run_folder(Path(project.path), run_id) / "predict"
+    recorder = RunRecorder(project, run_id, scores_only=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_score_list(folder / SCORE_LIST, *project.image_list())
+        process = TrainingProcess(
+            run["snapshot"], TrainConfig.from_dict(run["config"]), folder, env=env,
+            job="score", notify=notify,
+            job_args={"score": str(folder / SCORE_LIST), "models": model_files(run),
+                      "in_sample": in_sample_rows(project, run),
+                      "reference": validation_paths(project, run)})
+    except Exception as exc:  # no python, no disk space...
+        raise RunStartError(run_id, f"Could not start the scoring process: {exc}") from exc
+    return StartedRun(run_id, folder, process, recorder)
+
+
+def model_files(run: dict) -> list[str]:
+    """The run's model files: one, or one per fold of a cross-validated run (whose
+    ``model_path`` is fold 1's, in ``<run folder>/fold-1/``)."""
+    folds = int(run["config"].get("folds") or 0)
+    if folds < 2:
+        return [str(run["model_path"])]
+    first = Path(run["model_path"])
+    return [str(first.parent.parent / f"fold-{k}" / first.name) for k in range(1, folds + 1)]
+
+
+def in_sample_rows(project: Project, run: dict) -> list[int]:
+    """Images the run's model trained on: its snapshot minus its validation images (all
+    of them for a cross-validated run: each trained K-1 of its models)."""
+    trained = run["snapshot"].frame["row"].to_numpy(dtype=np.int64)
+    if "val" in run["prediction_splits"] and not run["config"].get("folds"):
+        trained = np.setdiff1d(trained, project.predictions(run["id"], "val").rows)
+    return trained.tolist()
+
+
+def validation_paths(project: Project, run: dict) -> list[str]:
+    """The run's validation images, whose resize decision its scoring pass reuses."""
+    if "val" not in run["prediction_splits"]:
+        return []
+    paths = project.absolute_paths()
+    return [paths[r] for r in project.predictions(run["id"], "val").rows]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+from iterstrat.ml_stratifiers import MultilabelStratifiedKFold, MultilabelStratifiedShuffleSplit
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,19 @@ def make_split(y: np.ndarray, split_column, method: str, val_fraction: float,
                          "training; need at least 2 others to train and validate on")
     inner = stratified_split(y[usable], val_fraction, seed)
     return Split(usable[inner.train], usable[inner.val], inner.method, n_test)
+
+
+def kfold_splits(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """The fold (0..folds-1) of each row of ``y``: multi-label iterative stratification
+    (Sechidis et al.) into ``folds`` parts, negatives spread by an extra "no label" column,
+    as :func:`stratified_split` does for one split."""
+    y = np.asarray(y, dtype=bool)
+    if not 2 <= folds <= len(y):
+        raise ValueError(f"need at least {max(2, folds)} images for {folds} folds; "
+                         f"got {len(y)}")
+    target = np.column_stack([y, ~y.any(axis=1)]).astype(int)
+    fold = np.zeros(len(y), dtype=np.int64)
+    splitter = MultilabelStratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for k, (_, held_out) in enumerate(splitter.split(np.zeros(len(y)), target)):
+        fold[held_out] = k
+    return fold

@@ -165,6 +165,10 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         return (roots[self._images["root"].to_numpy()] +
                 self._images["image_path"].to_numpy(dtype=object)).tolist()
 
+    def image_list(self) -> tuple[np.ndarray, list[str]]:
+        """Every image, labeled or not: (ids, absolute paths); what a run's model scores."""
+        return np.arange(len(self._images), dtype=np.int64), self.absolute_paths()
+
     @property
     def labeled_rows(self) -> np.ndarray:
         """Row ids of the labeled images (what training, splits and exports use)."""

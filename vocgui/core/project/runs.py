@@ -32,13 +32,21 @@ def run_folder(project_path: Path, run_id: int) -> Path:
 
 @dataclass(frozen=True)
 class Predictions:
-    """Scores of one run on one split: ``scores[i, k]`` for image ``rows[i]``, class k."""
+    """Scores of one run on one split: ``scores[i, k]`` for image ``rows[i]``, class k.
+
+    Split "val" is the run's validation images; split "all" the scoring pass over every
+    image of the project, where ``in_sample[i]`` says image ``rows[i]`` trained the
+    model (its score is no evidence about its label) and ``features`` names the file of
+    pooled features (``rows``, ``features`` float16). ``y_true`` is the run's snapshot
+    labels (all False for images not in it, e.g. unlabeled ones)."""
 
     rows: np.ndarray
     classes: tuple[str, ...]
     scores: np.ndarray
     y_true: np.ndarray
     split: str = "val"
+    in_sample: np.ndarray | None = None
+    features: str | None = None
 
 
 def _to_json(value: object, what: str) -> str:
@@ -102,18 +110,28 @@ class RunsMixin:
         self.run_events.emit(RunEvent("run_epoch", int(run_id), epoch=int(epoch)))
 
     def save_predictions(self, run_id: int, rows: np.ndarray, classes: list[str],
-                         scores: np.ndarray, split: str = "val") -> None:
-        """Save a run's scores on ``split`` (float32, one row per image id in ``rows``)."""
+                         scores: np.ndarray, split: str = "val",
+                         in_sample: np.ndarray | None = None,
+                         features: str | None = None) -> None:
+        """Save a run's scores on ``split`` (float32, one row per image id in ``rows``),
+        with the in-sample flags and features file of a scoring pass (split "all")."""
         self._run_row(run_id)
         rows = np.asarray(rows, dtype=np.int64).ravel()
         scores = np.asarray(scores, dtype=np.float32)
         if scores.shape != (len(rows), len(classes)):
             raise ValueError(f"scores shape {scores.shape} does not match "
                              f"({len(rows)} rows, {len(classes)} classes)")
+        flags = None
+        if in_sample is not None:
+            flags = np.asarray(in_sample, dtype=bool).ravel()
+            if flags.shape != rows.shape:
+                raise ValueError(f"{len(flags)} in-sample flags for {len(rows)} rows")
+            flags = flags.astype(np.uint8).tobytes()
         with self._store.write("save_predictions", None) as conn:
-            conn.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?)",
+            conn.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?)",
                          (run_id, split, _to_json(list(classes), "classes"),
-                          rows.tobytes(), np.ascontiguousarray(scores).tobytes()))
+                          rows.tobytes(), np.ascontiguousarray(scores).tobytes(), flags,
+                          features))
         self.run_events.emit(RunEvent("run_predictions", int(run_id), split=split))
 
     def finish_run(self, run_id: int, status: str, model_path: str | None = None,
@@ -175,9 +193,12 @@ class RunsMixin:
     def predictions(self, run_id: int, split: str = "val") -> Predictions:
         """The saved scores of a run, with the labels of its snapshot as ``y_true``."""
         row = self._run_row(run_id)
-        found = self._store.conn.execute(
-            "SELECT classes, rows, scores FROM predictions WHERE run_id = ? AND split = ?",
-            (run_id, split)).fetchone()
+        conn = self._store.conn
+        # A file opened read-only is never migrated: before schema 4 these did not exist.
+        newer = any(r[1] == "in_sample" for r in conn.execute("PRAGMA table_info(predictions)"))
+        found = conn.execute(
+            f"SELECT classes, rows, scores, {'in_sample, features' if newer else 'NULL, NULL'} "
+            "FROM predictions WHERE run_id = ? AND split = ?", (run_id, split)).fetchone()
         if found is None:
             raise KeyError(f"run {run_id} has no saved predictions for split {split!r}")
         classes = tuple(json.loads(found[0]))
@@ -192,7 +213,9 @@ class RunsMixin:
         found_rows, found_cols = position >= 0, column >= 0
         y_true[np.ix_(found_rows, found_cols)] = taught[
             np.ix_(position[found_rows], column[found_cols])]
-        return Predictions(rows, classes, scores, y_true, split)
+        in_sample = (None if found[3] is None
+                     else np.frombuffer(found[3], dtype=np.uint8).astype(bool))
+        return Predictions(rows, classes, scores, y_true, split, in_sample, found[4])
 
     def _run_row(self, run_id: int) -> tuple:
         row = self._store.conn.execute(

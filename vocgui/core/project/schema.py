@@ -36,9 +36,16 @@ def _add_labeled_state(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE images ADD COLUMN labeled INTEGER NOT NULL DEFAULT 1")
 
 
+def _add_scoring_pass(conn: sqlite3.Connection) -> None:
+    """Version 4: a run's scores of every image say which images trained the model
+    (``in_sample``, one byte per row) and name the file of pooled features."""
+    conn.execute("ALTER TABLE predictions ADD COLUMN in_sample BLOB")
+    conn.execute("ALTER TABLE predictions ADD COLUMN features TEXT")
+
+
 #: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
 #: inside the transaction that also records the new version.
-MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state]
+MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state, _add_scoring_pass]
 
 #: The schema this vocgui writes. Bump it by appending a migration for every change.
 SCHEMA_VERSION = len(MIGRATIONS) + 1
@@ -106,7 +113,7 @@ CREATE TABLE run_epochs (
 );
 CREATE TABLE predictions (
     run_id INTEGER NOT NULL, split TEXT NOT NULL, classes TEXT NOT NULL,
-    rows BLOB NOT NULL, scores BLOB NOT NULL,
+    rows BLOB NOT NULL, scores BLOB NOT NULL, in_sample BLOB, features TEXT,
     PRIMARY KEY (run_id, split)
 );
 """ + IMAGE_HASHES_DDL

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from vocgui.training.config import (
     BACKBONES,
     IMBALANCE,
+    MAX_FOLDS,
     PIPELINES,
     SPLITS,
     Augment,
@@ -101,6 +102,14 @@ class TrainConfigForm(QWidget):
         self.split = _combo((v, v) for v in SPLITS)
         self.val_fraction = _double(0.05, 0.9, 0.05, 2)
         self.mixed_precision = QCheckBox("mixed precision (GPU)")
+        self.cross_validate = QCheckBox("Cross-validate, K folds:")
+        self.cross_validate.setToolTip(
+            "Train K models on a stratified K-fold split, so every labeled image gets an "
+            "out-of-sample score (label errors are then checked over the whole dataset); "
+            "takes about K times as long")
+        self.folds = _spin(2, MAX_FOLDS, 5)
+        self.folds.setEnabled(False)
+        self.cross_validate.toggled.connect(self.folds.setEnabled)
         self.horizontal_flip = QCheckBox("horizontal flip")
         self.vertical_flip = QCheckBox("vertical flip")
         self.shift = _double(0.0, 0.5, 0.05, 2)
@@ -134,6 +143,7 @@ class TrainConfigForm(QWidget):
         data.addRow("Pipeline", self.pipeline)
         data.addRow("Split", self.split)
         data.addRow("Validation fraction", self.val_fraction)
+        data.addRow(self.cross_validate, self.folds)
         data.addRow(self.horizontal_flip, self.vertical_flip)
         data.addRow("Shift", self.shift)
         data.addRow("Zoom", self.zoom)
@@ -200,6 +210,8 @@ class TrainConfigForm(QWidget):
         _select(self.split, config.split)
         self.val_fraction.setValue(config.val_fraction)
         self.mixed_precision.setChecked(config.mixed_precision)
+        self.cross_validate.setChecked(config.folds >= 2)
+        self.folds.setValue(config.folds if config.folds >= 2 else 5)
         self.horizontal_flip.setChecked(config.augment.horizontal_flip)
         self.vertical_flip.setChecked(config.augment.vertical_flip)
         self.shift.setValue(config.augment.shift)
@@ -233,6 +245,7 @@ class TrainConfigForm(QWidget):
             val_fraction=self.val_fraction.value(),
             split=self.split.currentData(),
             mixed_precision=self.mixed_precision.isChecked(),
+            folds=self.folds.value() if self.cross_validate.isChecked() else 0,
         )
 
     # --- reactions ---------------------------------------------------------------------

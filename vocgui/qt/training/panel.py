@@ -203,7 +203,11 @@ class TrainingPanel(QWidget):
     # --- events of the current run -----------------------------------------------------
     def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
-        if kind == "batch":
+        if kind == "scoring":  # the model scores every image once training is done
+            self.progress.setValue(round(1000 * event["done"] / max(1, event["total"])))
+            self.progress.setFormat(f"Scoring every image: batch {event['done']} of "
+                                    f"{event['total']}")
+        elif kind == "batch":
             fraction, text = batch_progress(event)
             self.progress.setValue(round(fraction * 1000))
             stopping = not self.stop_button.isEnabled()  # Stop was clicked: the batch ends

@@ -22,7 +22,8 @@ def batch_progress(event: dict[str, Any]) -> tuple[float, str]:
     """(fraction of the whole run done, progress text) of a ``batch`` event."""
     epochs, batches = max(int(event["epochs"]), 1), max(int(event["batches"]), 1)
     done = (int(event["epoch"]) - 1 + int(event["batch"]) / batches) / epochs
-    text = (f"Epoch {event['epoch']}/{epochs} · batch {event['batch']}/{batches} · "
+    fold = f"Fold {event['fold']}/{event['folds']} · " if "fold" in event else ""
+    text = (f"{fold}Epoch {event['epoch']}/{epochs} · batch {event['batch']}/{batches} · "
             f"loss {number_text(event['loss'])} · ETA {format_seconds(event.get('eta'))}")
     return min(max(done, 0.0), 1.0), text
 

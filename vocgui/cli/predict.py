@@ -1,0 +1,114 @@
+"""``vocgui predict PATH [--run ID] [--csv OUT]``: score every image with a run's model.
+
+PATH is a project file or a dataset folder (its project is found, or made, where the app
+keeps it: :mod:`vocgui.core.project.location`). The model of run ``--run`` (default: the
+newest completed run) scores every image of the project, labeled and unlabeled, in a
+child process with the run's own preprocessing, exactly as the run's scoring pass does
+(:mod:`vocgui.training.scoring`); the scores replace the run's stored ones. ``--csv``
+also writes them: ``filename``, ``path``, ``labeled``, ``in_sample``, one column per
+class. This module imports no TensorFlow. Exit code: 0 done, 1 failed, 2 bad input,
+130 stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vocgui.core.project import Project
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="project file (.vocgui) or dataset folder")
+    parser.add_argument("--run", type=int, metavar="ID",
+                        help="run whose model scores (default: the newest completed run)")
+    parser.add_argument("--csv", metavar="OUT", help="also write the scores to this CSV")
+
+
+def chosen_run(project: Project, run_id: int | None) -> dict:
+    """The run to score with: ``run_id``, or the newest completed run with a model file.
+
+    ValueError says why there is none or why it cannot score."""
+    runs = project.runs()
+    if run_id is None:
+        done = runs[(runs["status"] == "completed") & runs["model_path"].notna()]
+        if done.empty:
+            raise ValueError(f"{project.path} has no completed run to score with; train "
+                             "one first ('vocgui train')")
+        run_id = int(done["id"].iloc[-1])
+    try:
+        run = project.run(run_id)
+    except KeyError as exc:
+        raise ValueError(str(exc).strip("'\"")) from exc
+    model = run["model_path"]
+    if not model or not Path(model).is_file():
+        raise ValueError(f"run {run_id} has no model file to score with"
+                         + (f" ({model} is missing)" if model else ""))
+    return run
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here: numpy and pandas are not for --help.
+    from vocgui.cli.train import follow_run
+    from vocgui.core.project import ProjectError
+    from vocgui.core.project.errors import ExportError
+    from vocgui.core.project.location import open_project_for
+    from vocgui.core.wording import plural
+    from vocgui.training.run_start import RunStartError, start_scoring
+
+    try:
+        project = open_project_for(Path(args.path))
+    except (ProjectError, OSError, ValueError) as exc:
+        print(f"vocgui predict: {exc}", file=sys.stderr)
+        return 2
+    with project:
+        try:
+            chosen = chosen_run(project, args.run)
+        except ValueError as exc:
+            print(f"vocgui predict: {exc}", file=sys.stderr)
+            return 2
+        run_id = chosen["id"]
+        print(f"scoring {plural(len(project.images), 'image')} with the model of run "
+              f"{run_id} ({chosen['model_path']})", file=sys.stderr)
+        try:
+            started = start_scoring(project, chosen)
+        except RunStartError as exc:
+            print(f"vocgui predict: {exc}", file=sys.stderr)
+            return 1
+        code = follow_run(started, None)
+        if code == 0 and args.csv:
+            try:
+                written = write_scores_csv(project, run_id, Path(args.csv))
+            except (ExportError, OSError) as exc:
+                print(f"vocgui predict: {exc}", file=sys.stderr)
+                return 2
+            print(f"wrote {plural(written, 'row')} to {args.csv}")
+        return code
+
+
+def write_scores_csv(project: Project, run_id: int, path: Path) -> int:
+    """The run's scores of every image as a CSV; returns the number of rows."""
+    import numpy as np
+    import pandas as pd
+
+    from vocgui.core.atomic import atomic_text_writer
+    from vocgui.core.project.export import check_outside_roots
+
+    target = check_outside_roots(project, path)  # never into a dataset
+    scored = project.predictions(run_id, "all")
+    images = project.images
+    paths = np.asarray(project.absolute_paths(), dtype=object)
+    frame = pd.DataFrame({
+        "filename": images["filename"].to_numpy(dtype=object)[scored.rows],
+        "path": paths[scored.rows],
+        "labeled": images["labeled"].to_numpy(dtype=bool)[scored.rows],
+        "in_sample": scored.in_sample if scored.in_sample is not None else False,
+    })
+    for j, name in enumerate(scored.classes):
+        frame[name] = np.round(scored.scores[:, j], 6)
+    with atomic_text_writer(target) as fh:
+        frame.to_csv(fh, index=False, lineterminator="\n")
+    return len(frame)
