@@ -1,10 +1,11 @@
 """File > Export and File > Import Labels: the project's exports and the CSV label import
 (``vocgui.core.project.export`` / ``label_import``) behind dialogs.
 
-Exports read the in-memory tables and take well under a second for 17k images (CSV
-~50 ms, VOC ImageSets ~0.3 s measured), so they run on the GUI thread with a busy
-cursor: a worker would read the tables while edits change them. An import is one
-undoable command, shown with the matching report before it is applied.
+Exports read the live project, which belongs to the GUI thread (docs/architecture.md:
+a worker would have to open its own read-only copy); they take well under a second for
+17k images (CSV ~50 ms, VOC ImageSets ~0.3 s measured), so they run here with a busy
+cursor. An import is one undoable command, shown with the matching report before it is
+applied.
 """
 
 from __future__ import annotations

@@ -293,6 +293,8 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     uri = f"{path.as_uri()}?mode={'ro' if read_only else 'rw'}"
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per edit.
+        # check_same_thread=False: the app's loader thread opens the project and hands it
+        # to the GUI thread, which alone uses it from then on (docs/architecture.md).
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         if read_only:
             conn.execute("PRAGMA query_only = 1")

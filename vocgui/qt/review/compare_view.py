@@ -3,6 +3,8 @@ relabelled after the older run."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
@@ -30,15 +32,17 @@ SHOWN = (("f1", "F1"), ("ap", "AP"), ("precision", "P"), ("recall", "R"))
 BETTER, WORSE = QColor("#2e7d32"), QColor("#c62828")
 
 
-def _compare(project: Project, runs: pd.DataFrame, id_a: int, id_b: int
+def _compare(path: Path, runs: pd.DataFrame, id_a: int, id_b: int
              ) -> tuple[pd.DataFrame, str, np.ndarray]:
-    """Runs on a pool thread: the comparison frame, a one-line note and the image ids of
-    run A's validation images relabelled since."""
+    """Runs on a pool thread, on its own read-only Project (the live one belongs to the
+    GUI thread; every committed edit is on disk): the comparison frame, a one-line note
+    and the image ids of run A's validation images relabelled since."""
     run_a = runs.set_index("id").loc[id_a]
     run_b = runs.set_index("id").loc[id_b]
-    a, b = load_review(project, id_a), load_review(project, id_b)
+    with Project.open(path, read_only=True) as project:
+        a, b = load_review(project, id_a), load_review(project, id_b)
+        fixed = relabelled_rows(a, project.labels, project.classes)
     frame = compare_runs(a, b, run_threshold(run_a), run_threshold(run_b))
-    fixed = relabelled_rows(a, project.labels, project.classes)
     note = (f"Each run at its own threshold. {len(shared_rows(a, b))} images are in both "
             f"validation sets; {len(fixed)} of run {id_a}'s validation images were "
             "relabelled since it ran.")
@@ -107,7 +111,8 @@ class CompareView(QWidget):
             return
         self.note.setText("Comparing…")
         runs = self.runs
-        self.worker.start(lambda: _compare(project, runs, int(id_a), int(id_b)))
+        path = project.path
+        self.worker.start(lambda: _compare(path, runs, int(id_a), int(id_b)))
 
     def _show(self, result: tuple[pd.DataFrame, str, np.ndarray]) -> None:
         frame, note, self.relabelled = result

@@ -43,9 +43,18 @@ from vocgui.qt.review.session import ReviewSession
 from vocgui.qt.review.worker import BackgroundCall
 
 
-def _load(project: Project, run_id: int) -> RunReview:
-    """Runs on a pool thread: the review with its threshold-free parts computed."""
-    review = load_review(project, run_id)
+def _list_runs(path: Path) -> pd.DataFrame:
+    """Runs on a pool thread, on its own read-only Project (the live one belongs to the
+    GUI thread): the reviewable runs, newest first."""
+    with Project.open(path, read_only=True) as project:
+        return reviewable_runs(project)
+
+
+def _load(path: Path, run_id: int) -> RunReview:
+    """Runs on a pool thread, on its own read-only Project: the review with its
+    threshold-free parts computed."""
+    with Project.open(path, read_only=True) as project:
+        review = load_review(project, run_id)
     review.curves()
     review.average_precisions()
     return review
@@ -154,7 +163,8 @@ class ReviewPanel(QWidget):
             self.compare.set_runs(self.runs)
             self.session.set_review(None, None)
             return
-        self.lister.start(lambda: reviewable_runs(project))
+        path = project.path
+        self.lister.start(lambda: _list_runs(path))
 
     def _on_run_event(self, event: RunEvent) -> None:
         if event.kind in ("run_predictions", "run_finished"):
@@ -166,7 +176,8 @@ class ReviewPanel(QWidget):
         if project is None:
             return
         self.summary.setText(f"Loading run {run_id}…")
-        self.loader.start(lambda: (run_id, _load(project, run_id)))
+        path = project.path
+        self.loader.start(lambda: (run_id, _load(path, run_id)))
 
     def _runs_listed(self, runs: pd.DataFrame) -> None:
         self.runs = runs
