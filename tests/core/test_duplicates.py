@@ -81,6 +81,7 @@ def test_a_version_1_project_opens_and_gets_the_hash_table(planted, tmp_path: Pa
     Project.create_from_voc(path, root, workers=1).close()
     with sqlite3.connect(path) as conn:  # what a file written before the cache looks like
         conn.execute("DROP TABLE image_hashes")
+        conn.execute("ALTER TABLE images DROP COLUMN labeled")  # version 3's column
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
     with Project.open(path) as p:
