@@ -229,7 +229,8 @@ def test_dropping_a_folder_opens_it_and_recent_lists_it(qtbot, voc_sample, data_
     with qtbot.waitSignal(window.project_opened, timeout=LOAD_TIMEOUT_MS):
         window.dropEvent(drop)
     recent = [a.text() for a in window.menus.recent_menu.actions()]
-    assert recent == [Path(window.state.project.path).name]
+    # Recent lists the dataset folder the user dropped, not the hashed project file.
+    assert recent == [str(voc_sample.resolve())]
     # The same folder again is already open: refused without touching the lock.
     assert not window.open_path(voc_sample)
     assert window.state.project is not None

@@ -31,7 +31,9 @@ def test_imagenet_without_cache_or_network_is_a_clear_error(offline):
     message = str(info.value)
     assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in message
     assert str(offline) in message
-    assert "weights='none'" in message and "local weights file" in message
+    # Named as the form says it, and as the command line does.
+    assert "'None (from scratch)'" in message and "--weights none" in message
+    assert "local weights file" in message
 
 
 def test_cached_weights_need_no_network(offline):

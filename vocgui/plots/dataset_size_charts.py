@@ -51,7 +51,8 @@ def image_sizes_chart(sizes: SizeStats, *, figure: Figure | None = None) -> Char
     ax_h.set_ylabel("images")
     hexes = ax_wh.hexbin(sizes.width, sizes.height, gridsize=30, mincnt=1, bins="log",
                          cmap="viridis")
-    colorbar = figure.colorbar(hexes, ax=ax_wh, label="images")
+    # Not "images": beside the aspect chart's y label it read "images images".
+    colorbar = figure.colorbar(hexes, ax=ax_wh, label="images per cell")
     # Plain numbers ("2", "10") on the log colour bar, not "2x10^0".
     colorbar.ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))
     colorbar.ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False))

@@ -114,9 +114,10 @@ class MainMenus:
     def update_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.window.settings.recent_projects():
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
+            # The dataset folder the user opened, not the hashed project file name.
+            action = self.recent_menu.addAction(self.window.settings.recent_name(path))
+            action.setToolTip(f"Project file: {path}")
+            action.setStatusTip(f"Project file: {path}")
             action.triggered.connect(lambda _=False, p=path: self.window.open_path(p))
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 

@@ -61,6 +61,15 @@ def project_title(project: Project) -> str:
     return path.stem
 
 
+def project_source(project: Project) -> str:
+    """What the user opened: the dataset folder(s) for a project the app keeps in its data
+    folder, else the project file."""
+    path = Path(project.path)
+    if data_dir() in path.parents and project.roots:
+        return " + ".join(project.roots)
+    return str(path)
+
+
 class MainWindow(QMainWindow):
     """The app's window over ``state``; see the module docstring."""
 
@@ -289,7 +298,7 @@ class MainWindow(QMainWindow):
             project.close()
             return
         self.state.set_project(project)
-        self.settings.add_recent(Path(project.path))
+        self.settings.add_recent(Path(project.path), project_source(project))
         self.menus.update_recent()
         self.project_opened.emit(project)
 

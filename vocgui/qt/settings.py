@@ -7,6 +7,7 @@ folder too: tests and benchmarks use it so they never touch the user's real sett
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -17,6 +18,11 @@ from vocgui.core.project.location import data_dir
 #: Default keys toggling the first ten classes (class 1 .. class 10).
 DEFAULT_CLASS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 _MAX_RECENT = 10
+
+
+def _key(path: str) -> str:
+    """A settings key for a file path (QSettings keys cannot hold slashes)."""
+    return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
 
 
 class Settings:
@@ -37,12 +43,20 @@ class Settings:
         paths = [value] if isinstance(value, str) else list(value or [])
         return [Path(p) for p in paths if Path(p).is_file()]
 
-    def add_recent(self, project_path: Path) -> None:
-        """Remember ``project_path`` as the last project opened."""
+    def add_recent(self, project_path: Path, shown_as: str | None = None) -> None:
+        """Remember ``project_path`` as the last project opened, listed as ``shown_as``
+        (the dataset folder, for a project the app keeps in its data folder)."""
         path = str(Path(project_path).resolve())
         paths = [path] + [str(p) for p in self.recent_projects() if str(p) != path]
         self.qsettings.setValue("recent_projects", paths[:_MAX_RECENT])
+        if shown_as:
+            self.qsettings.setValue(f"recent_shown_as/{_key(path)}", shown_as)
         self.qsettings.sync()
+
+    def recent_name(self, project_path: Path) -> str:
+        """How Recent lists ``project_path``: its dataset folder, else the file's path."""
+        value = self.qsettings.value(f"recent_shown_as/{_key(str(project_path))}")
+        return str(value) if value else str(project_path)
 
     def last_project(self) -> Path | None:
         recent = self.recent_projects()

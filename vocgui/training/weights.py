@@ -56,8 +56,9 @@ def _options(backbone: str, why: str) -> str:
         f"ImageNet weights for {backbone} are not available: {why}.\n"
         f"Options: (1) put {name} into {cache} (copy it from a machine with network "
         f"access; Keras downloads it from https://{DOWNLOAD_HOST[0]}/); "
-        f"(2) point 'weights' to a local weights file of the {backbone} base; "
-        f"(3) train without pretrained weights: weights='none'."
+        f"(2) use a local weights file of the {backbone} base (Weights: 'Local file…' in "
+        f"the app, --weights FILE on the command line); (3) train from scratch (Weights: "
+        f"'None (from scratch)' in the app, --weights none on the command line)."
     )
 
 
@@ -92,8 +93,8 @@ def resolve(backbone: str, weights: str, connect_timeout: float = 3.0) -> str | 
     if weights == "imagenet":
         if backbone not in CACHE_FILES:
             raise WeightsUnavailable(
-                f"there are no ImageNet weights for {backbone}; use weights='none' "
-                f"(it trains from scratch) or a weights file of your own."
+                f"there are no ImageNet weights for {backbone}; choose Weights 'None (from "
+                f"scratch)' (--weights none) or a weights file of your own."
             )
         if cached_weights(backbone) is None and not can_download(connect_timeout):
             raise WeightsUnavailable(_options(
