@@ -133,3 +133,17 @@ def test_vocgui_add_reports_what_it_added(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "added 1 image (1 unlabeled)" in out and "4 of them unlabeled" in out
     assert main(["add", str(tmp_path / "p.vocgui"), str(tmp_path / "nowhere")]) == 2
+
+
+def test_label_error_finding_says_what_it_checked(tmp_path: Path) -> None:
+    from vocgui.core.evaluation.runs import checked_description
+
+    with _project(tmp_path) as p:
+        single = p.create_run({"folds": 0}, p.snapshot())
+        crossval = p.create_run({"folds": 5}, p.snapshot())
+        assert checked_description(p, single, 1) == (
+            f"checked the 1 validation image of run {single} (of 2 labeled; a "
+            "cross-validated run checks them all)")
+        assert checked_description(p, crossval, 2) == (
+            f"checked 2 of 2 labeled images (out-of-sample scores of the 5-fold "
+            f"cross-validated run {crossval})")

@@ -12,7 +12,7 @@ K * E), so progress, curves and the project's history read as one run.
 
 Written into ``out_dir`` at the end: ``predictions.npz`` (split "val": every labeled
 image's out-of-sample score; the review views and label-error finding use it),
-``scores.npz`` / ``features.npz`` (split "all": nothing is in-sample; the features are
+``scores.npz`` / ``features.npy`` (split "all": nothing is in-sample; the features are
 fold 1's, whose model scores every image), ``folds.json`` (the images each fold held
 out) and ``history.json``. The summary metrics (the ``finished`` message and a
 ``crossval`` entry in ``history.json``) are over all folds' out-of-sample scores.
@@ -28,14 +28,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vocgui.core.embedding_map import FEATURES_FILE
 from vocgui.core.evaluation.metrics import classification_metrics
 from vocgui.core.stats.labels import multi_hot
 from vocgui.core.wording import plural
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
+from vocgui.training.features import save_features
 from vocgui.training.reporter import Reporter
 from vocgui.training.score_list import read_score_list, write_score_list
-from vocgui.training.scoring import FEATURES_FILE, SCORES_FILE
+from vocgui.training.scoring import SCORES_FILE
 from vocgui.training.split import kfold_splits
 
 
@@ -160,7 +162,7 @@ def _merge(snapshot, config: TrainConfig, out: Path, reporter: Reporter, fold: n
 def _merge_scores(out: Path, folds: int, oos_rows: np.ndarray, oos: np.ndarray,
                   classes: list[str], reporter: Reporter) -> None:
     """scores.npz: the out-of-sample score of each labeled image and, for every other
-    image, the mean of the K models; features.npz: fold 1's."""
+    image, the mean of the K models; features.npy: fold 1's."""
     sums: dict[int, np.ndarray] = {}
     for k in range(1, folds + 1):
         with np.load(out / f"fold-{k}" / SCORES_FILE, allow_pickle=False) as npz:
@@ -177,8 +179,8 @@ def _merge_scores(out: Path, folds: int, oos_rows: np.ndarray, oos: np.ndarray,
     np.savez(out / SCORES_FILE, rows=rows[order],
              scores=np.concatenate([oos, mean])[order].astype(np.float32),
              classes=np.array(classes, dtype=str), in_sample=np.zeros(len(rows), bool))
-    with np.load(out / "fold-1" / FEATURES_FILE, allow_pickle=False) as npz:
-        np.savez(out / FEATURES_FILE, rows=npz["rows"], features=npz["features"])
+    save_features(out / FEATURES_FILE, np.load(out / "fold-1" / FEATURES_FILE,
+                                                allow_pickle=False))
     reporter.on_event(events.predictions(str(out / SCORES_FILE), len(rows), None,
                                          split="all", features=str(out / FEATURES_FILE),
                                          skipped=0))

@@ -35,7 +35,7 @@ Types and fields (all times in seconds, all metrics floats unless noted):
     at the Stop). With ``split`` "all" it is the scoring pass over every image of the
     project (:mod:`vocgui.training.scoring`): ``file`` is ``scores.npz`` (``rows``,
     ``scores``, ``classes``, ``in_sample`` bool per row instead of ``y_true``),
-    ``features`` the path of ``features.npz`` (``rows``, ``features`` float16), and
+    ``features`` the path of ``features.npy`` (float16, one row per image id), and
     ``skipped`` (int images that could not be decoded, each also an ``excluded`` event).
 ``scoring``
     ``done``, ``total`` (int batches of the scoring pass; throttled like ``batch``),

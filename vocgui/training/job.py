@@ -5,7 +5,7 @@ builds the input pipelines and the model, fits (optionally a second fine-tuning 
 and writes into ``out_dir``: ``model.keras``, ``history.json`` (one dict per epoch),
 ``config.json`` and ``predictions.npz`` (see :mod:`vocgui.training.events`); given the
 list of images to ``score``, a completed run then scores them all
-(:mod:`vocgui.training.scoring`: ``scores.npz``, ``features.npz``). It reports
+(:mod:`vocgui.training.scoring`: ``scores.npz``, ``features.npy``). It reports
 through ``reporter`` and always ends with exactly one ``finished`` event; failures
 (NaN loss, out of memory, missing weights, no usable images) become a ``failed`` status
 with a clear message instead of an exception.
@@ -200,7 +200,8 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
                                   f"after {plural(len(metrics.history), 'epoch')}; the model "
                                   "is saved.", "stopped", str(model_path),
                                   predictions_path and str(predictions_path), metrics.history)
-        write_scored(out, scored, data.classes, data.train.rows, reporter)
+        write_scored(out, scored, data.classes, data.train.rows, reporter,
+                     int(images["row"].max()) + 1 if len(images) else 0)
         summary += f"; scored {plural(len(scored.rows), 'image')}"
     return TrainingResult("completed", f"Trained {plural(len(metrics.history), 'epoch')}{summary}.",
                           "completed", str(model_path),

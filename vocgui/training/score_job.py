@@ -78,6 +78,6 @@ def _score(snapshot, config: TrainConfig, out: Path, reporter: Reporter, score: 
         raise ValueError("no model to score with")
     total.scores = (total.scores / len(models)).astype(np.float32)
     write_scored(out, total, list(snapshot.classes), np.asarray(in_sample, np.int64),
-                 reporter)
+                 reporter, int(images["row"].max()) + 1 if len(images) else 0)
     return ScoringResult("completed", f"Scored {plural(len(total.rows), 'image')} with "
                          f"{plural(len(models), 'model')}.")

@@ -12,7 +12,9 @@ Written into the run folder:
 - ``scores.npz``: ``rows`` (int64 image ids), ``scores`` (float32, rows x classes),
   ``classes``, ``in_sample`` (bool: the image trained the model, so its score must never
   feed label-error finding);
-- ``features.npz``: ``rows`` (int64) and ``features`` (float16, rows x feature width).
+- ``features.npy``: float16 (n_images, feature width), row = image id, the interface of
+  :mod:`vocgui.core.embedding_map` (the Map tab, Find Similar); an image that could not
+  be decoded has a row of zeros (it is not in ``scores.npz``).
 """
 
 from __future__ import annotations
@@ -28,15 +30,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from vocgui.core.embedding_map import FEATURES_FILE
 from vocgui.training import events
 from vocgui.training.callbacks import StopChecker
 from vocgui.training.config import TrainConfig
 from vocgui.training.data import _decode, flow_batches  # the validation preprocessing
+from vocgui.training.features import save_features
 from vocgui.training.reporter import Reporter
 from vocgui.training.validate import image_problem
 
 SCORES_FILE = "scores.npz"
-FEATURES_FILE = "features.npz"
 #: Minimum seconds between two ``scoring`` progress events (the last batch always reports).
 _EVENT_INTERVAL = 0.1
 
@@ -143,15 +146,18 @@ def score_images(model: keras.Model, rows: np.ndarray, paths: Sequence[str],
 
 
 def write_scored(out: Path, scored: Scored, classes: Sequence[str],
-                 in_sample_rows: np.ndarray, reporter: Reporter) -> Path:
-    """Write ``scores.npz`` and ``features.npz`` into ``out`` and announce them with a
-    ``predictions`` event (split ``all``); report each skipped image."""
+                 in_sample_rows: np.ndarray, reporter: Reporter, n_images: int) -> Path:
+    """Write ``scores.npz`` and ``features.npy`` (``n_images`` rows) into ``out`` and
+    announce them with a ``predictions`` event (split ``all``); report each skipped
+    image."""
     for row, path, reason in scored.skipped:
         reporter.on_event(events.excluded(path, f"not scored: {reason}", row))
     in_sample = np.isin(scored.rows, np.asarray(in_sample_rows, dtype=np.int64))
     scores_path = out / SCORES_FILE
     features_path = out / FEATURES_FILE
-    np.savez(features_path, rows=scored.rows, features=scored.features)
+    dense = np.zeros((n_images, scored.features.shape[1]), dtype=np.float16)
+    dense[scored.rows] = scored.features
+    save_features(features_path, dense)
     np.savez(scores_path, rows=scored.rows, scores=scored.scores,
              classes=np.array(list(classes), dtype=str), in_sample=in_sample)
     reporter.on_event(events.predictions(str(scores_path), len(scored.rows), None,

@@ -44,3 +44,16 @@ def run_caption(run: pd.Series) -> str:
     created = str(run["created"])[:16].replace("T", " ")
     epochs = plural(int(run["n_epochs"]), "epoch")
     return f"run {int(run['id'])}: {model}, {run['status']}, {epochs}, {created}"
+
+
+def checked_description(project: Project, run_id: int, n_checked: int) -> str:
+    """What label-error finding on run ``run_id``'s out-of-sample scores checked, e.g.
+    "checked 600 of 600 labeled images (out-of-sample scores of the 5-fold
+    cross-validated run 4)" or "checked the 120 validation images of run 3"."""
+    folds = int(project.run(int(run_id))["config"].get("folds") or 0)
+    n_labeled = len(project.labeled_rows)
+    if folds >= 2:
+        return (f"checked {n_checked:,} of {plural(n_labeled, 'labeled image')} "
+                f"(out-of-sample scores of the {folds}-fold cross-validated run {run_id})")
+    return (f"checked the {plural(n_checked, 'validation image')} of run {run_id} "
+            f"(of {n_labeled:,} labeled; a cross-validated run checks them all)")

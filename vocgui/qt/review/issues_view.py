@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.evaluation.baseline import ModelVerdict
 from vocgui.core.evaluation.label_fixes import fix_commands
+from vocgui.core.evaluation.runs import checked_description
 from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
@@ -124,15 +125,18 @@ class IssuesView(QWidget):
         verdict, issues = found
         self.model.set_issues(issues)
         self.gallery_button.setEnabled(len(issues) > 0)
-        if not verdict.clearly_better:
-            self.summary.setText(verdict.message)
-            return
-        review = self.session.review
+        review, project = self.session.review, self.state.project
         n = 0 if review is None else len(review.rows)
+        checked = (checked_description(project, self.session.run_id, n)
+                   if project is not None and self.session.run_id is not None
+                   else f"checked {plural(n, 'image')}")
+        if not verdict.clearly_better:  # no one-click fixes from a model this weak
+            self.summary.setText(f"{verdict.message} ({checked}.)")
+            return
         self.summary.setText(
-            f"{len(issues)} of {plural(n, 'validation image')} look mislabelled (cleanlab, "
-            "from the model's out-of-sample scores), most likely first. Select to view; "
-            f"accept, keep or flag. {verdict.message}")
+            f"{len(issues)} look mislabelled: {checked}, with cleanlab on the model's "
+            "out-of-sample scores; most likely first. Select to view; accept, keep or "
+            f"flag. {verdict.message}")
 
     def _selection_changed(self, *_args: object) -> None:
         items = self.selected_items()
