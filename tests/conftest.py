@@ -1,7 +1,10 @@
 """Shared fixtures: the real VOC files in ../shared/data and a generated demo dataset.
 
 The shared data is read in place; the 17,125-annotation tarball is extracted once per
-test session into a temporary folder.
+test session into a temporary folder. It lives outside the repository (``VOCGUI_SHARED``
+names its folder, default ``../shared`` beside the clone): where it is absent, the tests
+that need it are skipped with a one-line reason, and every other test (the demo-based
+ones included) runs from any clone.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ SAMPLE = SHARED / "data" / "voc2012-sample"
 TARBALL = SHARED / "data" / "voc2012-annotations.tar.gz"
 
 
+def _missing(path: Path) -> str:
+    return f"needs the shared VOC data, not found at {path} (set VOCGUI_SHARED)"
+
+
 @pytest.fixture(scope="session")
 def voc_sample() -> Path:
     """The 100 real VOC2012 images with their original XMLs (Annotations/, JPEGImages/)."""
     if not SAMPLE.is_dir():
-        pytest.fail(f"shared sample data missing: {SAMPLE} (set VOCGUI_SHARED)")
+        pytest.skip(_missing(SAMPLE))
     return SAMPLE
 
 
@@ -35,7 +42,7 @@ def voc_sample() -> Path:
 def voc2012_annotations(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """All 17,125 real VOC2012 annotation XMLs and ImageSets/, no images; the VOC root."""
     if not TARBALL.is_file():
-        pytest.fail(f"shared annotations tarball missing: {TARBALL} (set VOCGUI_SHARED)")
+        pytest.skip(_missing(TARBALL))
     out = tmp_path_factory.mktemp("voc2012")
     with tarfile.open(TARBALL) as tar:
         tar.extractall(out, filter="data")
