@@ -264,10 +264,13 @@ def test_classes_menu_opens_the_class_manager(qtbot, voc_sample, data_dir, setti
         seen.append(dialog)
         dialog.reject()
 
-    answer_dialogs(close)
     manage = next(a for a in window.menus.classes_menu.actions() if "Manage" in a.text())
-    manage.trigger()
-    assert len(seen) == 1 and isinstance(seen[0], ClassManagerDialog)
+    for _ in range(3):
+        answer_dialogs(close)
+        manage.trigger()
+    assert len(seen) == 3 and isinstance(seen[0], ClassManagerDialog)
+    # Each closed dialog is deleted, not left hidden reloading on every edit.
+    qtbot.waitUntil(lambda: not window.findChildren(ClassManagerDialog))
     window.close()
 
 

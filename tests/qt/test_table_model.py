@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from vocgui.core.project import ChangeEvent, Project
 from vocgui.core.project.commands import AddLabel
-from vocgui.qt.table.columns import REVIEW_STATUSES, Column
+from vocgui.qt.table.columns import REVIEW_SORT_ORDER, Column
 from vocgui.qt.table.filter import TableFilter
 from vocgui.qt.table.model import LABEL_CHIPS_ROLE, ROW_ID_ROLE, ImageTableModel
 
@@ -98,7 +98,7 @@ def test_every_column_sorts_both_ways(model, project, column: Column) -> None:
         Column.SIZE: lambda r: project.images.width[r] * project.images.height[r],
         Column.PROBLEMS: lambda r: project.images.n_problems[r],
         Column.SPLIT: lambda r: project.images.split[r],
-        Column.REVIEW: lambda r: REVIEW_STATUSES.index(project.images.review[r]),
+        Column.REVIEW: lambda r: REVIEW_SORT_ORDER.index(project.images.review[r]),
         Column.LABELS: lambda r: tuple(not x for x in project.labels[r]),
     }
     model.sort(column, Qt.SortOrder.AscendingOrder)

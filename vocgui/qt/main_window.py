@@ -264,7 +264,11 @@ class MainWindow(QMainWindow):
 
     def open_class_manager(self) -> None:
         if self.state.project is not None:
-            ClassManagerDialog(self.state, self).exec()
+            dialog = ClassManagerDialog(self.state, self)
+            # Deleted on close: kept, every dialog ever opened went on reloading its list
+            # on every edit.
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.exec()
 
     # --- loading -----------------------------------------------------------------------
     def _build_status_bar(self) -> None:

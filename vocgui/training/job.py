@@ -47,10 +47,6 @@ class TrainingResult:
     history: list[dict] = field(default_factory=list)
 
 
-class NaNLoss(RuntimeError):
-    """The loss became NaN or infinite."""
-
-
 def _strategy() -> tf.distribute.Strategy:
     """All local GPUs through MirroredStrategy when there are several, else the default."""
     gpus = tf.config.list_physical_devices("GPU")

@@ -7,7 +7,6 @@ Shape and colour both tell the classes apart, so a small CNN learns them quickly
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +24,6 @@ class ShapeClass:
     color: tuple[int, int, int]
     frequency: float
     aspect: float = 1.0
-
-
-def _polygon(points: list[tuple[float, float]]) -> Callable[[ImageDraw.ImageDraw, tuple], None]:
-    def draw(canvas: ImageDraw.ImageDraw, fill: tuple) -> None:
-        canvas.polygon(points, fill=fill)
-    return draw
 
 
 def _star_points(x0: int, y0: int, x1: int, y1: int) -> list[tuple[float, float]]:

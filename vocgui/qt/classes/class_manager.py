@@ -64,7 +64,8 @@ class ClassManagerDialog(QDialog):
         self.setWindowTitle("Classes")
         self.resize(420, 460)
         self._build()
-        state.project_changed.connect(lambda _p: self._reload())
+        # Methods, not lambdas: Qt drops these connections when the dialog is deleted.
+        state.project_changed.connect(self._on_project_changed)
         state.changed.connect(self._on_data_changed)
         self._reload()
 
@@ -276,6 +277,9 @@ class ClassManagerDialog(QDialog):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def _on_project_changed(self, _project: object) -> None:
+        self._reload()
 
     def _on_data_changed(self, event: ChangeEvent) -> None:
         if event.kind in ("classes", "labels"):

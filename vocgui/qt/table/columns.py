@@ -38,8 +38,9 @@ HEADERS: dict[Column, tuple[str, str]] = {
     Column.PROBLEMS: ("Problems", "Number of loader problems about this image"),
 }
 
-#: Review statuses in the order the Review column sorts them (index = review code).
-REVIEW_STATUSES = ("unreviewed", "flagged", "reviewed")
+#: Review statuses in the order the Review column sorts them (index = review code); the
+#: statuses themselves are core's REVIEW_STATUSES.
+REVIEW_SORT_ORDER = ("unreviewed", "flagged", "reviewed")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -59,8 +60,8 @@ def ascii_lower_array(names: np.ndarray) -> np.ndarray:
 
 
 def review_codes(review: pd.Series) -> np.ndarray:
-    """Review statuses as int8 codes (index into REVIEW_STATUSES)."""
-    return pd.Categorical(review, categories=REVIEW_STATUSES).codes.astype(np.int8)
+    """Review statuses as int8 codes (index into REVIEW_SORT_ORDER)."""
+    return pd.Categorical(review, categories=REVIEW_SORT_ORDER).codes.astype(np.int8)
 
 
 class TableSource(Protocol):

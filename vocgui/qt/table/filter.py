@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vocgui.qt.table.columns import REVIEW_STATUSES, TableColumns, ascii_lower
+from vocgui.qt.table.columns import REVIEW_SORT_ORDER, TableColumns, ascii_lower
 
 CLASS_MODES: dict[str, str] = {"any": "has any of", "all": "has all of", "none": "has none of"}
 
@@ -56,7 +56,7 @@ class TableFilter:
         if self.split is not None:
             mask &= columns.split == self.split
         if self.review is not None:
-            code = REVIEW_STATUSES.index(self.review) if self.review in REVIEW_STATUSES else -2
+            code = REVIEW_SORT_ORDER.index(self.review) if self.review in REVIEW_SORT_ORDER else -2
             mask &= columns.review == code
         if self.labeled is not None:
             mask &= columns.labeled == self.labeled

@@ -25,7 +25,7 @@ from vocgui.core.project import ChangeEvent
 from vocgui.core.project.events import TABLE_EVENTS
 from vocgui.qt.table.columns import (
     HEADERS,
-    REVIEW_STATUSES,
+    REVIEW_SORT_ORDER,
     Column,
     TableColumns,
     TableSource,
@@ -212,7 +212,7 @@ class ImageTableModel(QAbstractTableModel):
             return str(c.split[row]) or ("no split (not in ImageSets/Main)" if tooltip else "–")
         if column == Column.REVIEW:
             code = int(c.review[row])
-            status = REVIEW_STATUSES[code] if code >= 0 else "unknown"
+            status = REVIEW_SORT_ORDER[code] if code >= 0 else "unknown"
             if status == "unreviewed" and not c.labeled[row]:
                 return "unlabeled" if tooltip else "○ unlabeled"
             return status if tooltip else _REVIEW_TEXT.get(status, status)

@@ -25,14 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.project import ChangeEvent
+from vocgui.core.project import REVIEW_STATUSES, ChangeEvent
 from vocgui.core.project.commands import AddLabel, RemoveLabel, SetReview
 from vocgui.qt.app_state import AppState
+from vocgui.qt.settings import DEFAULT_CLASS_KEYS
 from vocgui.qt.tags.swatch import swatch_icon
 
-REVIEW_STATUSES = ("unreviewed", "reviewed", "flagged")
-#: Default keys that toggle the first ten classes (the main window binds them).
-CLASS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 _NAME = Qt.ItemDataRole.UserRole
 _CLASS_COL, _KEY_COL, _COUNT_COL = 0, 1, 2
 
@@ -45,7 +43,7 @@ class TagEditor(QWidget):
         self.state = state
         self._updating = False  # True while the widgets are set from the project
         self._rows = np.zeros(0, dtype=np.int64)
-        self._keys: tuple[str, ...] = CLASS_KEYS
+        self._keys: tuple[str, ...] = DEFAULT_CLASS_KEYS
         #: A new class name typed once: Enter again creates it.
         self._pending_new: str | None = None
         self._build()

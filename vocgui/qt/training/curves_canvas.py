@@ -110,10 +110,6 @@ class CurvesCanvas(QWidget):
         self.average = average
         self._schedule()
 
-    def wait_for_render(self, msecs: int = 10_000) -> bool:
-        """Block until no render is running (for shutdown and tests)."""
-        return self._pool.waitForDone(msecs)
-
     def sizeHint(self) -> QSize:
         return QSize(900, 280)
 
