@@ -17,7 +17,7 @@ from vocgui.plots.training_curves import (
 from vocgui.qt.training import TrainingPanel
 from vocgui.qt.training.class_table import ClassMetricsModel, ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
-from vocgui.qt.training.curves_canvas import REDRAW_INTERVAL_MS, CurvesCanvas
+from vocgui.qt.training.curves_canvas import REDRAW_INTERVAL_MS, TrainingCurvesCanvas
 from vocgui.qt.training.progress import batch_progress, format_seconds
 from vocgui.training.config import ConfigError, TrainConfig, defaults_for
 
@@ -129,7 +129,7 @@ def test_figure_builder_draws_every_curve() -> None:
 
 
 def test_canvas_throttles_redraws_while_events_pour_in(qtbot) -> None:
-    canvas = CurvesCanvas()
+    canvas = TrainingCurvesCanvas()
     qtbot.addWidget(canvas)
     canvas.resize(900, 300)
     canvas.show()

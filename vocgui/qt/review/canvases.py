@@ -107,7 +107,7 @@ class ConfusionCanvas(_GridCanvas):
             self.cell_clicked.emit(*hit)
 
 
-class CurvesCanvas(_GridCanvas):
+class PrCurvesCanvas(_GridCanvas):
     """Precision-recall curves per class with the operating point at the thresholds."""
 
     def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:

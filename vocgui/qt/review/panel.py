@@ -33,7 +33,7 @@ from vocgui.core.project import Project, RunEvent
 from vocgui.core.wording import plural
 from vocgui.plots.review_report import write_report
 from vocgui.qt.app_state import AppState
-from vocgui.qt.review.canvases import ConfusionCanvas, CurvesCanvas
+from vocgui.qt.review.canvases import ConfusionCanvas, PrCurvesCanvas
 from vocgui.qt.review.class_table import ClassTableModel, ClassTableView
 from vocgui.qt.review.compare_view import CompareView
 from vocgui.qt.review.controls import RunPicker, ThresholdBar
@@ -98,7 +98,7 @@ class ReviewPanel(QWidget):
         self.summary.setWordWrap(True)  # the metrics line is long at 1024 px
         self.class_table = ClassTableView(ClassTableModel(self.session))
         self.confusion = ConfusionCanvas(self.session)
-        self.curves = CurvesCanvas(self.session)
+        self.curves = PrCurvesCanvas(self.session)
         self.issues = IssuesView(state, self.session)
         self.compare = CompareView(state)
         self.gallery = Gallery(state, self.session)

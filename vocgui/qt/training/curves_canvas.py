@@ -64,7 +64,7 @@ class _Rendered(QObject):
     image = Signal(QImage)
 
 
-class CurvesCanvas(QWidget):
+class TrainingCurvesCanvas(QWidget):
     """Shows a :class:`CurveHistory`; feed it events, it re-renders on its own schedule."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

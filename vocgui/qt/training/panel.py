@@ -36,7 +36,7 @@ from vocgui.plots.training_curves import AVERAGES
 from vocgui.qt.app_state import AppState
 from vocgui.qt.training.class_table import ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
-from vocgui.qt.training.curves_canvas import CurvesCanvas
+from vocgui.qt.training.curves_canvas import TrainingCurvesCanvas
 from vocgui.qt.training.progress import batch_progress, excluded_summary
 from vocgui.qt.training.runs_view import RunsView
 from vocgui.qt.training.session import TrainingSession
@@ -72,7 +72,7 @@ class TrainingPanel(QWidget):
         self.status_line = StatusLine()
         self.average = QComboBox()
         self.average.addItems(AVERAGES)
-        self.curves = CurvesCanvas()
+        self.curves = TrainingCurvesCanvas()
         self.class_table = ClassMetricsView()
         self.runs = RunsView()
         self._build_layout()
