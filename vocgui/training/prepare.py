@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vocgui.core.stats.class_weights import positive_weights, sample_weights
 from vocgui.core.stats.labels import multi_hot
-from vocgui.core.stats.weights import positive_weights, sample_weights
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
 from vocgui.training.reporter import Reporter

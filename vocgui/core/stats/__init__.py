@@ -5,6 +5,13 @@ object tables; nothing here reads pixels.
 :func:`multi_hot` builds from the ``labels`` column.
 """
 
+from vocgui.core.stats.class_weights import (
+    NEUTRAL_WEIGHT,
+    class_weight_array,
+    class_weights,
+    positive_weights,
+    sample_weights,
+)
 from vocgui.core.stats.labels import (
     cooccurrence,
     images_per_class,
@@ -15,13 +22,6 @@ from vocgui.core.stats.labels import (
 )
 from vocgui.core.stats.sizes import SizeStats, batch_memory_bytes, size_stats
 from vocgui.core.stats.summary import DatasetStats, compute_stats, dataset_summary
-from vocgui.core.stats.weights import (
-    NEUTRAL_WEIGHT,
-    class_weight_array,
-    class_weights,
-    positive_weights,
-    sample_weights,
-)
 
 __all__ = [
     "NEUTRAL_WEIGHT",

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from vocgui.core.stats.class_weights import class_weight_array, positive_weights
 from vocgui.core.stats.labels import cooccurrence, labels_per_image, objects_per_class
 from vocgui.core.stats.sizes import SizeStats, size_stats
-from vocgui.core.stats.weights import class_weight_array, positive_weights
 
 #: Classes whose pairs are counted: co-occurrence is O(classes^2) (20,000 classes took
 #: 3.2 GB), and a heatmap shows no more than this many rows anyway.
