@@ -15,8 +15,8 @@ from vocgui.core.evaluation.average_precision import (
 )
 from vocgui.core.evaluation.difficult import difficult_only
 from vocgui.core.evaluation.metrics import classification_metrics, per_class_metrics
+from vocgui.core.evaluation.review_runs import load_review
 from vocgui.core.evaluation.run_review import RunReview
-from vocgui.core.evaluation.runs import load_review
 from vocgui.core.project import Project
 
 # Ranked by score: positive, negative, negative, positive, positive (3 positives).

@@ -136,7 +136,7 @@ def test_vocgui_add_reports_what_it_added(tmp_path: Path, capsys) -> None:
 
 
 def test_label_error_finding_says_what_it_checked(tmp_path: Path) -> None:
-    from vocgui.core.evaluation.runs import checked_description
+    from vocgui.core.evaluation.review_runs import checked_description
 
     with _project(tmp_path) as p:
         single = p.create_run({"folds": 0}, p.snapshot())

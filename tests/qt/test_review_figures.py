@@ -9,8 +9,8 @@ from matplotlib.figure import Figure
 from review_run import trained_project
 
 from vocgui.core.evaluation.confusion import CELLS
+from vocgui.core.evaluation.review_runs import load_review
 from vocgui.core.evaluation.run_review import RunReview
-from vocgui.core.evaluation.runs import load_review
 from vocgui.core.project import Project
 from vocgui.plots.review_confusion import ConfusionGrid
 from vocgui.plots.review_curves import pr_curves_figure

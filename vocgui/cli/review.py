@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         metric_text,
         summary_text,
     )
-    from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
+    from vocgui.core.evaluation.review_runs import load_review, reviewable_runs, run_threshold
     from vocgui.core.project import ProjectError
     from vocgui.core.project.location import open_project_for
     from vocgui.plots.review_report import FORMATS, write_report

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.evaluation.compare import compare_runs, relabelled_rows, shared_rows
 from vocgui.core.evaluation.report import UNDEFINED
-from vocgui.core.evaluation.runs import load_review, run_caption, run_threshold
+from vocgui.core.evaluation.review_runs import load_review, run_caption, run_threshold
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.worker import BackgroundCall

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.evaluation.runs import run_caption
+from vocgui.core.evaluation.review_runs import run_caption
 from vocgui.qt.review.session import ORDERS, ReviewSession
 
 #: Slider steps over [0, 1]: 0.001 resolution.

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.evaluation.baseline import ModelVerdict
 from vocgui.core.evaluation.label_fixes import fix_commands
-from vocgui.core.evaluation.runs import checked_description
+from vocgui.core.evaluation.review_runs import checked_description
 from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.evaluation.confusion import CELL_NAMES, ConfusionCounts
 from vocgui.core.evaluation.report import summary_text
+from vocgui.core.evaluation.review_runs import load_review, reviewable_runs, run_threshold
 from vocgui.core.evaluation.run_review import RunReview
-from vocgui.core.evaluation.runs import load_review, reviewable_runs, run_threshold
 from vocgui.core.project import Project, RunEvent
 from vocgui.core.wording import plural
 from vocgui.plots.review_report import write_report
