@@ -109,7 +109,8 @@ class TableColumns:
         self.labels = self.source.labels
         self.labeled = self.source.images["labeled"].to_numpy(dtype=bool)
         self.classes = list(self.source.classes)
-        self.colors = [self.source.class_colors.get(c, "#808080") for c in self.classes]
+        colors = self.source.class_colors  # a fresh dict per call: read it once
+        self.colors = [colors.get(c, "#808080") for c in self.classes]
         self._orders.pop(Column.LABELS, None)
 
     def refresh(self, kind: str, rows: np.ndarray | None = None) -> None:
