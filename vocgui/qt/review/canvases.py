@@ -20,7 +20,7 @@ from vocgui.core.evaluation.confusion import ConfusionCounts
 from vocgui.plots.review_confusion import ConfusionGrid
 from vocgui.plots.review_curves import PRCurvesGrid
 from vocgui.plots.review_grid import grid_shape
-from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.review_session import ReviewSession
 
 #: At most this many panels per row, each at least this wide; pixels per row of panels.
 COLUMNS = 5

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.evaluation.confusion import ConfusionCounts
-from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.review_session import ReviewSession
 
 # (header, column of RunReview.table, format)
 COLUMNS: tuple[tuple[str, str, str], ...] = (

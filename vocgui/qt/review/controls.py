@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.evaluation.review_runs import run_caption
-from vocgui.qt.review.session import ORDERS, ReviewSession
+from vocgui.qt.review.review_session import ORDERS, ReviewSession
 
 #: Slider steps over [0, 1]: 0.001 resolution.
 SLIDER_STEPS = 1000

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from vocgui.core.project import ChangeEvent
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
-from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.review_session import ReviewSession
 from vocgui.qt.thumbnails.loader import ThumbnailLoader
 
 THUMBNAIL_SIZE = 112

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from vocgui.core.project import ChangeEvent
 from vocgui.qt.app_state import AppState
-from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.review_session import ReviewSession
 
 HEADERS = ("Image", "Quality", "Given labels", "Suggested change", "Status")
 STATUS_COLOURS = {"fixed": "#2e7d32", "kept": "#555555", "flagged": "#c62828"}

@@ -29,7 +29,7 @@ from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.review.issues_model import IssuesModel
-from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.review_session import ReviewSession
 from vocgui.qt.review.worker import BackgroundCall
 
 

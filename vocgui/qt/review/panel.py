@@ -39,7 +39,7 @@ from vocgui.qt.review.compare_view import CompareView
 from vocgui.qt.review.controls import RunPicker, ThresholdBar
 from vocgui.qt.review.gallery import Gallery
 from vocgui.qt.review.issues_view import IssuesView
-from vocgui.qt.review.session import ReviewSession
+from vocgui.qt.review.review_session import ReviewSession
 from vocgui.qt.review.worker import BackgroundCall
 
 
