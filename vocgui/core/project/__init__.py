@@ -16,6 +16,7 @@ See docs/architecture.md section 3 for the contract; :class:`Project` is the ent
   written atomically. Imports (:mod:`.label_import`): a CSV of labels, one undoable step.
 """
 
+from vocgui.core.project.change_events import ChangeEvent, RunEvent
 from vocgui.core.project.errors import (
     NewerSchemaError,
     NotAProjectError,
@@ -23,7 +24,6 @@ from vocgui.core.project.errors import (
     ProjectIOError,
     ProjectLockedError,
 )
-from vocgui.core.project.events import ChangeEvent, RunEvent
 from vocgui.core.project.project import Project
 from vocgui.core.project.runs import Predictions
 from vocgui.core.project.schema import REVIEW_STATUSES, SCHEMA_VERSION

@@ -22,7 +22,7 @@ from vocgui.core.project.building import (
     insert_objects,
     insert_problems,
 )
-from vocgui.core.project.events import ChangeEvent
+from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.image_columns import checksum, encode_static_columns
 from vocgui.core.project.labelling import next_color
 from vocgui.core.voc.dataset import IMAGE_COLUMNS, VocDataset

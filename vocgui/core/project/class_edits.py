@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from vocgui.core.project.events import ChangeEvent
+from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.labelling import check_class_name, check_color, check_rows, next_color
 from vocgui.core.project.reading import ClassTable
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from vocgui.core.project.events import ChangeEvent
+from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.labelling import (
     check_class_name,
     check_label_set,

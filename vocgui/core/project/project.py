@@ -20,8 +20,8 @@ import pandas as pd
 from vocgui.core.project import reading
 from vocgui.core.project.adding import ImageAddingMixin
 from vocgui.core.project.building import write_new_project
+from vocgui.core.project.change_events import ChangeEvent, EventHub
 from vocgui.core.project.class_edits import ClassEditsMixin
-from vocgui.core.project.events import ChangeEvent, EventHub
 from vocgui.core.project.hash_cache import HashCacheMixin
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vocgui.core.project.events import RunEvent
+from vocgui.core.project.change_events import RunEvent
 from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.store import now_utc
 

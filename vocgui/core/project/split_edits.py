@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from vocgui.core.project.events import ChangeEvent
+from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.image_columns import checksum, encode_static_columns
 from vocgui.core.project.labelling import check_rows
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from vocgui.core.project import ChangeEvent
-from vocgui.core.project.events import TABLE_EVENTS
+from vocgui.core.project.change_events import TABLE_EVENTS
 from vocgui.qt.table.columns import (
     HEADERS,
     REVIEW_SORT_ORDER,
