@@ -29,9 +29,10 @@ class Colouring:
 
 
 def colouring(key: str, labels: np.ndarray, classes: list[str], splits,
-              scores: np.ndarray | None = None, scored_rows: np.ndarray | None = None
-              ) -> Colouring:
+              scores: np.ndarray | None = None, scored_rows: np.ndarray | None = None,
+              labeled: np.ndarray | None = None) -> Colouring:
     """The colouring ``key`` of every image. ``labels`` is the (n, k) bool matrix;
+    ``labeled`` the project's labeled/unlabeled state (default: has any label);
     ``scores`` the run's (len(scored_rows), k) predictions for the run's classes, which
     must be the project's ``classes`` here (else the run-based colourings are unknown)."""
     n = len(labels)
@@ -47,8 +48,8 @@ def colouring(key: str, labels: np.ndarray, classes: list[str], splits,
         return Colouring(key, codes=np.asarray([lookup[s] for s in values], dtype=np.int64),
                          names=tuple(s or "no split" for s in names))
     if key == "labeled":
-        return Colouring(key, codes=labels.any(axis=1).astype(np.int64),
-                         names=("unlabeled", "labeled"))
+        state = labels.any(axis=1) if labeled is None else np.asarray(labeled, dtype=bool)
+        return Colouring(key, codes=state.astype(np.int64), names=("unlabeled", "labeled"))
     values = np.full(n, np.nan, dtype=np.float32)
     if scores is not None and scored_rows is not None and scores.shape[1] == labels.shape[1]:
         p = np.asarray(scores, dtype=np.float32)

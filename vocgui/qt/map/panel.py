@@ -196,14 +196,17 @@ class MapPanel(QWidget):
         scores = rows = None
         if self.run_id is not None and self.colour_box.currentData() in (
                 "label_error", "uncertainty"):
-            try:
-                predictions = project.predictions(self.run_id)
-            except KeyError:  # the run saved no predictions: every value unknown (grey)
-                predictions = None
+            predictions = None
+            for split in ("all", "val"):  # the scoring pass covers every image
+                try:
+                    predictions = project.predictions(self.run_id, split)
+                    break
+                except KeyError:  # not saved: the next, or every value unknown (grey)
+                    continue
             if predictions is not None and list(predictions.classes) == project.classes:
                 scores, rows = predictions.scores, predictions.rows
         return colouring(self.colour_box.currentData(), project.labels, project.classes,
-                         project.images["split"], scores, rows)
+                         project.images["split"], scores, rows, project.images["labeled"])
 
     def _brushes(self) -> list:
         project = self.state.project
