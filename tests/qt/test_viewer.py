@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from vocgui.core.project.commands import RenameClass, SetClassColor
+from vocgui.core.project.commands import RemoveLabel, RenameClass, SetClassColor
 from vocgui.qt.app_state import AppState
 from vocgui.qt.viewer import ImageViewer
 
@@ -75,6 +75,22 @@ def test_recolouring_a_class_recolours_its_boxes(qtbot, viewer) -> None:
     name = viewer.canvas.boxes()[0].name
     viewer.state.push(SetClassColor(viewer.state.project, name, "#123456"))
     assert {b.color.name() for b in viewer.canvas.boxes() if b.name == name} == {"#123456"}
+
+
+def test_boxes_whose_class_left_the_labels_are_marked(qtbot, viewer) -> None:
+    """Removing a label keeps the XML's boxes of that class, drawn dashed and captioned
+    'not in labels'; putting the label back restores them."""
+    _show(qtbot, viewer, 0)
+    project = viewer.state.project
+    name = viewer.canvas.boxes()[0].name
+    assert all(b.in_labels for b in viewer.canvas.boxes())
+    viewer.state.push(RemoveLabel(project, [0], name))
+    marked = [b for b in viewer.canvas.boxes() if b.name == name]
+    assert marked and not any(b.in_labels for b in marked)
+    assert "not in labels" in marked[0].caption()
+    assert all(b.in_labels for b in viewer.canvas.boxes() if b.name != name)
+    viewer.state.undo_stack.undo()
+    assert all(b.in_labels for b in viewer.canvas.boxes())
 
 
 def test_renaming_a_class_renames_its_boxes_and_undo_brings_the_name_back(qtbot,

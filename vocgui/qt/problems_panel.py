@@ -74,6 +74,9 @@ class ProblemsPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
+        # Long paths lose their middle, not the file name at their end (the tooltip has
+        # the whole path).
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.resizeSection(0, 130)

@@ -28,6 +28,15 @@ class Box:
     rect: QRectF
     color: QColor
     difficult: bool = False
+    #: False when the image's labels no longer include the box's class (the label was
+    #: removed): drawn dashed and marked, so it is not taken for a labelled object.
+    in_labels: bool = True
+
+    def caption(self) -> str:
+        """The name drawn on the box, with what sets it apart."""
+        notes = [n for n, on in (("difficult", self.difficult),
+                                 ("not in labels", not self.in_labels)) if on]
+        return self.name + (f" ({', '.join(notes)})" if notes else "")
 
 
 class ImageCanvas(QGraphicsView):
@@ -136,7 +145,7 @@ class ImageCanvas(QGraphicsView):
             for color, width in ((QColor(0, 0, 0, 110), 4), (box.color, 2)):
                 pen = QPen(color, width)
                 pen.setCosmetic(True)  # the same screen width at any zoom
-                if box.difficult:
+                if box.difficult or not box.in_labels:  # the caption says which
                     pen.setStyle(Qt.PenStyle.DashLine)
                 painter.setPen(pen)
                 painter.drawRect(box.rect)
@@ -150,7 +159,7 @@ class ImageCanvas(QGraphicsView):
 
     def _draw_name(self, painter: QPainter, metrics: QFontMetrics, box: Box) -> None:
         corner = QPointF(self.mapFromScene(box.rect.topLeft()))
-        text = box.name + (" (difficult)" if box.difficult else "")
+        text = box.caption()
         width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
         top = corner.y() - height if corner.y() >= height else corner.y()
         label = QRectF(corner.x() - 1, top, width, height)

@@ -192,8 +192,12 @@ class ImageViewer(QWidget):
     def _on_data_changed(self, event: ChangeEvent) -> None:
         # Renamed or recoloured classes change the boxes' names and colours; a rename or
         # merge also renames the boxes themselves ('objects').
-        if event.kind in ("classes", "objects") and self._shown is not None and \
-                self._shown.ok:
+        # A label removed or added changes which boxes are drawn as 'not in labels'.
+        if self._shown is None or not self._shown.ok:
+            return
+        shown_relabelled = event.kind == "labels" and (
+            event.rows is None or self._shown_row in set(event.rows.tolist()))
+        if event.kind in ("classes", "objects") or shown_relabelled:
             self.canvas.set_boxes(self._boxes_of(self._shown_row))
 
     def _on_ready(self, row: int, decoded: DecodedImage) -> None:
@@ -247,13 +251,15 @@ class ImageViewer(QWidget):
         if positions is None:
             return []
         colors = project.class_colors
+        labels = set(project.labels_of(row))
         boxes = []
         for obj in objects.iloc[positions].itertuples(index=False):
             # VOC coordinates are 1-based and inclusive.
             rect = QRectF(obj.xmin - 1, obj.ymin - 1, obj.xmax - obj.xmin + 1,
                           obj.ymax - obj.ymin + 1)
             color = QColor(colors.get(obj.name, _UNKNOWN_CLASS_COLOR))
-            boxes.append(Box(str(obj.name), rect, color, bool(obj.difficult)))
+            boxes.append(Box(str(obj.name), rect, color, bool(obj.difficult),
+                             in_labels=str(obj.name) in labels))
         return boxes
 
     def _neighbours(self, row: int) -> list[int]:
