@@ -80,3 +80,13 @@ def test_scan_csv_leaves_unlabeled_images_out(tmp_path: Path,
     assert main(["scan", str(root), "--csv", str(tmp_path / "out.csv")]) == 0
     assert "wrote 1 rows" in capsys.readouterr().out
     assert "new.jpg" not in (tmp_path / "out.csv").read_text()
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK", "RGBA", "P", "LA"])
+def test_header_sizes_agree_with_pillow(tmp_path: Path, mode: str) -> None:
+    from vocgui.core.voc.image_header import read_image_size, read_sizes_chunk
+
+    suffix = ".jpg" if mode in ("RGB", "L", "CMYK") else ".png"
+    path = str(tmp_path / f"x{suffix}")
+    Image.new(mode, (37, 23)).save(path)
+    assert read_sizes_chunk([path]) == [read_image_size(path)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PIL import Image, UnidentifiedImageError
 
 from vocgui.core.voc.file_safety import NotRegularFileError, open_regular
+from vocgui.core.voc.image_check import header_size
 
 #: Channels per Pillow mode; modes not listed count their bands.
 _MODE_DEPTH = {"1": 1, "L": 1, "P": 3, "RGB": 3, "RGBA": 4, "CMYK": 4, "YCbCr": 3,
@@ -50,9 +51,17 @@ def oversized_message(error: Image.DecompressionBombError) -> str:
 
 def read_sizes_chunk(paths: list[str]) -> list[tuple[int, int, int] | tuple[str, str]]:
     """:func:`read_image_size` of each path, or ``(problem kind, message)`` when it
-    fails (one worker's chunk)."""
+    fails (one worker's chunk). JPEG and PNG headers are read directly
+    (:func:`image_check.header_size`, the same figures as Pillow's), Pillow the rest."""
     sizes: list[tuple[int, int, int] | tuple[str, str]] = []
     for path in paths:
+        try:
+            fast = header_size(path)
+        except OSError:
+            fast = None  # Pillow's reading names the problem
+        if fast is not None and fast[0] > 0 and fast[1] > 0 and fast[2] in (1, 2, 3, 4):
+            sizes.append(fast)
+            continue
         try:
             sizes.append(read_image_size(path))
         except ImageHeaderError as error:
