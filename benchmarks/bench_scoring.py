@@ -35,10 +35,11 @@ import tensorflow as tf  # noqa: E402
 from vocgui.core.demo import write_demo  # noqa: E402
 from vocgui.core.project import Project  # noqa: E402
 from vocgui.training.config import Augment, defaults_for  # noqa: E402
-from vocgui.training.data import _decode, needs_antialias  # noqa: E402
 from vocgui.training.job import run_training  # noqa: E402
+from vocgui.training.preprocessing import needs_antialias  # noqa: E402
 from vocgui.training.reporter import CollectingReporter  # noqa: E402
 from vocgui.training.scoring import score_images  # noqa: E402
+from vocgui.training.tfdata import _decode  # noqa: E402
 
 
 def bare_predict(model: keras.Model, paths: list[str], size: int, batch: int,

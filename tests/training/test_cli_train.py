@@ -28,6 +28,8 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
     out = capsys.readouterr().out
     assert code == 0, out
     assert "completed: Trained 1 epoch" in out
+    # the device is named (this machine has no GPU: the CPU, and why)
+    assert "device: CPU (tensorflow): " in out and "; float32" in out
     assert _files(demo_root) == before  # nothing written into the dataset
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert events[-1]["type"] == "finished" and events[-1]["status"] == "completed"
@@ -38,6 +40,7 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
         run = project.run(run_id)
         assert run["status"] == "completed" and Path(run["model_path"]).is_file()
         assert run["config"]["target_size"] == 48
+        assert run["config"]["backend"] == "tensorflow"  # the backend is recorded
         assert len(run["epochs"]) == 1
         predictions = project.predictions(run_id)
         [saved] = [e for e in events if e["type"] == "predictions" and e["split"] == "val"]

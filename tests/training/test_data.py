@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from vocgui.training.config import Augment
-from vocgui.training.data import flow_batches, tfdata_batches
+from vocgui.training.data import flow_batches
+from vocgui.training.tfdata import tfdata_batches
 
 # Deliberately not alphabetical: the column order must follow `classes`, not sorting.
 CLASSES = ["zebra", "cat", "dog"]

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING
 from vocgui.core.wording import plural
 from vocgui.training.config import (
     BACKBONES,
+    BACKENDS,
     IMBALANCE,
     PIPELINES,
     SPLITS,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 _OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
               "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
-              "fine_tune_blocks", "fine_tune_epochs", "mixed_precision", "folds")
+              "fine_tune_blocks", "fine_tune_epochs", "mixed_precision", "folds", "backend")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--folds", type=int, metavar="K",
                         help="cross-validate: K models on a stratified K-fold split, so "
                         "every labeled image gets an out-of-sample score (2 or more)")
-    parser.add_argument("--mixed-precision", action="store_true", default=None)
+    parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction,
+                        default=None, help="mixed float16 (default: on a GPU that has "
+                        "fast float16, off on the CPU)")
+    parser.add_argument("--backend", choices=BACKENDS, help="Keras backend of the training "
+                        "process (default: tensorflow)")
     parser.add_argument("--json-log", metavar="FILE", help="also write every event as a "
                         "JSON line to FILE")
     parser.add_argument("--project-file", metavar="F", help="project file to use for a "
@@ -128,8 +133,8 @@ class ProgressPrinter:
             self._line(f"training {event['config']['backbone']} on "
                        f"{plural(event['n_train'], 'image')}, "
                        f"validating on {event['n_val']} ({event.get('split', '')} split, "
-                       f"{event.get('n_negatives', 0)} negatives, {event.get('device', '')})",
-                       transient=False)
+                       f"{event.get('n_negatives', 0)} negatives)", transient=False)
+            self._line(f"device: {event.get('device', 'unknown')}", transient=False)
         elif kind == "excluded":
             self._line(f"excluded {event['file']}: {event['reason']}", transient=False)
         elif kind == "log":

@@ -119,9 +119,10 @@ class ValidationMetrics(keras.callbacks.Callback):
         if self.reporter.should_stop() or not math.isfinite(loss):
             return  # an interrupted or diverged epoch has no meaningful metrics
         scores = self.model.predict(self.val_data, verbose=0, callbacks=[self.stop_checker])
-        if self.stop_checker.stopped or len(scores) != len(self.y_true):
+        if self.stop_checker.stopped or len(scores) < len(self.y_true):
             return  # Stop came during the validation pass
-        scores = np.asarray(scores, dtype=np.float32)
+        # Data-parallel batches may end in padding: the first rows are the images.
+        scores = np.asarray(scores[: len(self.y_true)], dtype=np.float32)
         metrics = {"loss": loss, "val_loss": self._loss(scores)}
         metrics.update(classification_metrics(self.y_true, scores, self.threshold,
                                                self.classes))

@@ -65,7 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         reporter.on_event(events.finished("failed", f"Bad training spec {argv[:1]}: {exc}",
                                           None, "bad_config"))
         return 2
-    # TensorFlow is imported only now, after stdout was redirected.
+    from vocgui.training.devices import INSTALL_HINT, backend_available
+
+    if not backend_available(config.backend):
+        reporter.on_event(events.finished(
+            "failed", f"The {config.backend} backend is not installed: "
+            f"{INSTALL_HINT[config.backend]}, or choose another backend.", None,
+            "bad_config"))
+        return 2
+    # Keras (and its backend) is imported only now, after stdout was redirected.
     job = getattr(importlib.import_module(module_name), function_name)
     result = job(snapshot, config, spec["out_dir"], reporter, **spec.get("args", {}))
     return 1 if result.status == "failed" else 0

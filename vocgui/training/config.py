@@ -14,6 +14,8 @@ BACKBONES = ("small_cnn", "mobilenetv3", "efficientnetb0", "resnet50")
 PIPELINES = ("flow", "tfdata")
 IMBALANCE = ("none", "sample_weights", "pos_weight")
 SPLITS = ("official", "stratified")
+#: Keras 3 backends a run can train on (``KERAS_BACKEND`` of the training process).
+BACKENDS = ("tensorflow", "jax", "torch")
 
 
 class ConfigError(ValueError):
@@ -79,8 +81,14 @@ class TrainConfig:
     val_fraction: float = 0.2
     #: "official": the dataset's train/val split when it has both; else stratified.
     split: str = "official"
+    #: Seeds initialisation, shuffling, dropout and augmentation; with op determinism
+    #: where the backend offers it, two runs of one config on a CPU give equal metrics.
     seed: int = 0
-    mixed_precision: bool = False
+    #: None: mixed float16 on a GPU that has fast float16 (compute capability >= 7.0),
+    #: float32 elsewhere; True / False force it on / off.
+    mixed_precision: bool | None = None
+    #: The Keras 3 backend the training process runs (see :mod:`vocgui.training.runtime`).
+    backend: str = "tensorflow"
     #: Threads that prepare batches (flow pipeline) / parallel calls (tfdata).
     workers: int = 2
     #: 0: one model on one train/validation split. K >= 2: a cross-validated run, K models
@@ -97,7 +105,8 @@ class TrainConfig:
         for name, value, allowed in (("backbone", self.backbone, BACKBONES),
                                      ("pipeline", self.pipeline, PIPELINES),
                                      ("imbalance", self.imbalance, IMBALANCE),
-                                     ("split", self.split, SPLITS)):
+                                     ("split", self.split, SPLITS),
+                                     ("backend", self.backend, BACKENDS)):
             if value not in allowed:
                 raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
         for name in ("epochs", "batch_size", "target_size", "workers"):

@@ -1,61 +1,134 @@
-"""Input pipelines: Keras' flow_from_dataframe (the reference) and a faster tf.data one.
+"""Input pipelines: Keras' flow_from_dataframe (every backend) and tf.data (TensorFlow).
 
 Both yield ``(x, y)`` or ``(x, y, sample_weight)`` batches with ``x`` float32 in [0, 1]
 (``rescale=1/255``), shape (batch, size, size, 3), and ``y`` the float32 multi-hot matrix
 in the explicit class order, so a model trained on one can be evaluated on the other.
+How images are resized is the run's :class:`~vocgui.training.preprocessing.Preprocessing`.
 
-flow_from_dataframe with ``class_mode="categorical"`` and label lists drops every row
-whose label list is empty (its ``_filter_classes`` turns ``[]`` into None and calls
-``dropna``): such images would silently never be seen, although "no label" is a valid
-negative. vocgui gives those rows one extra sentinel class, placed last in ``classes=``,
-and :class:`MultiHotBatches` cuts that column off every batch, so negatives train with an
-all-zero target.
+The flow path is Keras' own ``DataFrameIterator`` (labels, class order, sample weights,
+the ImageDataGenerator's random transforms), made a first-class path:
+
+- It is a ``keras.utils.PyDataset`` and the legacy ImageDataGenerator imports no
+  TensorFlow, so it runs on the JAX and PyTorch backends too.
+- flow_from_dataframe with ``class_mode="categorical"`` drops every row whose label list
+  is empty (its ``_filter_classes`` turns ``[]`` into None and calls ``dropna``): such
+  images would silently never be seen, although "no label" is a valid negative. Those
+  rows get one extra sentinel class, placed last in ``classes=``, cut off every batch.
+- Speed: batches are decoded in ``workers`` threads into uint8 with exactly
+  ``load_img``'s PIL calls (PIL releases the GIL while decoding and resizing), scaled to
+  floats once per batch; the per-image ImageDataGenerator calls run only when there is a
+  random transform to apply. JPEGs more than twice the target size are decoded at a
+  reduced DCT scale (PIL's draft mode) that still leaves at least twice the target.
+- Reproducible with threads: the epoch order and each batch's random transforms come
+  from generators seeded by (seed, epoch, batch), not from NumPy's global state that
+  Keras' iterator reseeds from whichever thread runs.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
+from keras.src.legacy.preprocessing.image import ImageDataGenerator
 from PIL import Image
 
-from vocgui.core.stats.labels import multi_hot
-from vocgui.training.config import Augment
+from vocgui.training.config import Augment, ConfigError
+from vocgui.training.preprocessing import Preprocessing
 
 #: Label given to images with no label so flow_from_dataframe keeps them; cut off again.
 NEGATIVE_SENTINEL = "\x00no-label"
+#: ImageDataGenerator.get_random_transform draws from NumPy's global generator; drawing
+#: one batch's transforms under this lock, right after seeding it, keeps them exact.
+_GLOBAL_RNG_LOCK = threading.Lock()
+
+
+def load_rgb(path: str, size: int) -> np.ndarray:
+    """One image as ``load_img(path, target_size=(size, size), interpolation="bilinear")``
+    gives it, as a uint8 array; JPEGs over twice ``size`` decode at a reduced scale."""
+    with Image.open(path) as img:
+        if img.format == "JPEG":
+            img.draft("RGB", (2 * size, 2 * size))
+        rgb = img if img.mode == "RGB" else img.convert("RGB")
+        if rgb.size != (size, size):
+            rgb = rgb.resize((size, size), Image.Resampling.BILINEAR)
+        return np.asarray(rgb)
 
 
 class MultiHotBatches(keras.utils.PyDataset):
-    """flow_from_dataframe's iterator without its sentinel column, batches prepared in
-    ``workers`` threads (the iterator's own ``workers`` argument is ignored)."""
+    """flow_from_dataframe's batches without its sentinel column, prepared in ``workers``
+    threads, in an order fixed by ``seed`` (see the module docstring)."""
 
-    def __init__(self, iterator, n_classes: int, workers: int) -> None:
+    def __init__(self, iterator, n_classes: int, workers: int, seed: int,
+                 pad_to: int = 1) -> None:
         super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=8)
         self.iterator = iterator
         self.n_classes = n_classes
-        # Build the (possibly shuffled) index order now: doing it lazily in the first
-        # __getitem__ races between worker threads.
-        iterator.on_epoch_end()
+        self.seed = seed
+        #: Data parallelism splits every batch evenly over the devices: a short last batch
+        #: is padded with copies of its last image, weighted 0 (predictions: cut off).
+        self.pad_to = pad_to
+        self.epoch = 0
+        generator = iterator.image_data_generator
+        self._augments = bool(generator and any((
+            generator.rotation_range, generator.width_shift_range,
+            generator.height_shift_range, generator.shear_range,
+            generator.zoom_range != [1, 1], generator.channel_shift_range,
+            generator.horizontal_flip, generator.vertical_flip,
+            generator.brightness_range is not None)))
+        labels = np.zeros((iterator.samples, len(iterator.class_indices)), dtype=np.float32)
+        for row, columns in enumerate(iterator.classes):
+            labels[row, columns] = 1.0
+        self._labels = labels[:, :n_classes]
+        self._order = self._epoch_order()
+
+    def _epoch_order(self) -> np.ndarray:
+        n = self.iterator.samples
+        if not self.iterator.shuffle:
+            return np.arange(n)
+        return np.random.default_rng((self.seed, self.epoch)).permutation(n)
 
     def __len__(self) -> int:
         return len(self.iterator)
 
     def __getitem__(self, index: int):
-        x, y, *weights = self.iterator[index]
-        return (x, y[:, : self.n_classes], *weights)
+        it = self.iterator
+        rows = self._order[index * it.batch_size:(index + 1) * it.batch_size]
+        real = len(rows)
+        if self.pad_to > 1 and real % self.pad_to:
+            rows = np.concatenate([rows, np.repeat(rows[-1:], self.pad_to - real % self.pad_to)])
+        paths = it.filepaths
+        size = it.target_size[0]
+        pixels = np.stack([load_rgb(paths[r], size) for r in rows])
+        x = pixels.astype(np.float32)
+        generator = it.image_data_generator
+        if self._augments:
+            with _GLOBAL_RNG_LOCK:
+                np.random.seed((self.seed * 1_000_003 + self.epoch * 10_007 + index) % 2**32)
+                params = [generator.get_random_transform(x.shape[1:]) for _ in rows]
+            for i, p in enumerate(params):
+                x[i] = generator.standardize(generator.apply_transform(x[i], p))
+        else:
+            x *= np.float32(generator.rescale)
+        batch = (x, self._labels[rows])
+        if it.sample_weight is not None or self.pad_to > 1:
+            weights = (np.ones(len(rows)) if it.sample_weight is None
+                       else np.asarray(it.sample_weight[rows], dtype=np.float64))
+            weights[real:] = 0.0
+            batch += (weights,)
+        return batch
 
     def on_epoch_end(self) -> None:
-        self.iterator.on_epoch_end()
+        self.epoch += 1
+        self._order = self._epoch_order()
 
 
-def image_data_generator(augment: Augment | None):
+def image_data_generator(augment: Augment | None) -> ImageDataGenerator:
     """The Keras ImageDataGenerator: rescale to [0, 1] and the chosen augmentation."""
     augment = augment or Augment.off()
-    return tf.keras.preprocessing.image.ImageDataGenerator(
+    return ImageDataGenerator(
         rescale=1.0 / 255,
         horizontal_flip=augment.horizontal_flip,
         vertical_flip=augment.vertical_flip,
@@ -71,11 +144,14 @@ def flow_batches(
     paths: Sequence[str], labels: Sequence[Sequence[str]], classes: Sequence[str], *,
     target_size: int, batch_size: int, shuffle: bool, seed: int = 0,
     augment: Augment | None = None, weights: np.ndarray | None = None, workers: int = 2,
+    preprocessing: Preprocessing | None = None, pad_to: int = 1,
 ) -> MultiHotBatches:
     """Batches through ``ImageDataGenerator.flow_from_dataframe`` (absolute paths).
 
     ``labels`` must already be restricted to ``classes`` (see
     :func:`vocgui.training.validate.known_labels`); empty ones are negatives.
+    ``preprocessing`` is accepted so both builders are interchangeable: flow always
+    resizes the way Keras' ``load_img`` does. ``pad_to``: see :class:`MultiHotBatches`.
     """
     frame = pd.DataFrame({
         "path": [str(p) for p in paths],
@@ -105,78 +181,21 @@ def flow_batches(
         raise RuntimeError(
             f"flow_from_dataframe kept {iterator.samples} of {len(frame)} images"
         )
-    return MultiHotBatches(iterator, len(classes), workers)
-
-
-def needs_antialias(paths: Sequence[str], size: int) -> bool:
-    """True when some image shrinks by more than 3x to ``size`` (reads headers only).
-
-    PIL's bilinear filter (flow_from_dataframe's) widens with the scale factor;
-    tf.image.resize matches it only with ``antialias=True``, which costs about half the
-    throughput; up to a 3x reduction the two differ by a few grey levels only.
-    """
-    for path in paths:
-        with Image.open(path) as img:
-            if max(img.size) > 3 * size:
-                return True
-    return False
-
-
-def _decode(path: tf.Tensor, size: int, antialias: bool) -> tf.Tensor:
-    """Read, decode (JPEG, PNG, BMP, GIF), resize bilinearly, scale to [0, 1]."""
-    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
-    image = tf.image.resize(image, (size, size), method="bilinear", antialias=antialias)
-    return image / 255.0
-
-
-def _augmenter(augment: Augment, seed: int) -> keras.Sequential:
-    """Keras preprocessing layers equivalent to the ImageDataGenerator options."""
-    layers: list[keras.layers.Layer] = []
-    mode = {(True, True): "horizontal_and_vertical", (True, False): "horizontal",
-            (False, True): "vertical"}.get((augment.horizontal_flip, augment.vertical_flip))
-    if mode:
-        layers.append(keras.layers.RandomFlip(mode, seed=seed))
-    if augment.shift:
-        layers.append(keras.layers.RandomTranslation(augment.shift, augment.shift,
-                                                     fill_mode="nearest", seed=seed))
-    if augment.zoom:
-        layers.append(keras.layers.RandomZoom(augment.zoom, fill_mode="nearest", seed=seed))
-    if augment.rotation:
-        layers.append(keras.layers.RandomRotation(augment.rotation / 360.0,
-                                                  fill_mode="nearest", seed=seed))
-    return keras.Sequential(layers)
-
-
-def tfdata_batches(
-    paths: Sequence[str], labels: Sequence[Sequence[str]], classes: Sequence[str], *,
-    target_size: int, batch_size: int, shuffle: bool, seed: int = 0,
-    augment: Augment | None = None, weights: np.ndarray | None = None, workers: int = 2,
-) -> tf.data.Dataset:
-    """The same batches as :func:`flow_batches` from a tf.data read/decode/resize pipeline.
-
-    ``workers`` is accepted so the two builders are interchangeable, but tf.data sizes
-    its own thread pool (AUTOTUNE). The order is deterministic: unshuffled validation
-    batches keep the row order the metrics rely on.
-    """
-    y = multi_hot(labels, classes).astype(np.float32)
-    columns = [tf.constant([str(p) for p in paths]), y]
-    if weights is not None:
-        columns.append(np.asarray(weights, dtype=np.float32))
-    ds = tf.data.Dataset.from_tensor_slices(tuple(columns))
-    if shuffle:
-        ds = ds.shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
-    antialias = needs_antialias(paths, target_size)
-    ds = ds.map(lambda path, *rest: (_decode(path, target_size, antialias), *rest),
-                num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    ds = ds.batch(batch_size)
-    if augment is not None and augment.enabled():
-        augmenter = _augmenter(augment, seed)
-        ds = ds.map(lambda x, *rest: (augmenter(x, training=True), *rest),
-                    num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return MultiHotBatches(iterator, len(classes), workers, seed, pad_to)
 
 
 def make_batches(pipeline: str, *args, **kwargs):
-    """``flow_batches`` for pipeline "flow", ``tfdata_batches`` for "tfdata"."""
-    build = {"flow": flow_batches, "tfdata": tfdata_batches}[pipeline]
-    return build(*args, **kwargs)
+    """``flow_batches`` for pipeline "flow", ``tfdata_batches`` for "tfdata" (which needs
+    TensorFlow installed, whichever backend Keras runs)."""
+    if pipeline == "flow":
+        return flow_batches(*args, **kwargs)
+    if kwargs.pop("pad_to", 1) > 1:
+        raise ConfigError("training data-parallel over several devices on JAX needs the "
+                          "flow pipeline (tf.data cannot split a short last batch evenly)")
+    try:
+        from vocgui.training.tfdata import tfdata_batches
+    except ImportError as exc:
+        raise ConfigError(
+            f"the tfdata pipeline needs TensorFlow, which is not installed ({exc}); choose "
+            f"the flow pipeline, or install TensorFlow: pip install -e \".[cpu]\"") from exc
+    return tfdata_batches(*args, **kwargs)

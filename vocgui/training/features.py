@@ -18,7 +18,8 @@ import numpy as np
 import tensorflow as tf
 
 from vocgui.core.atomic import save_npy_atomically
-from vocgui.training.data import _decode, needs_antialias
+from vocgui.training.preprocessing import needs_antialias
+from vocgui.training.tfdata import _decode
 
 #: The layer whose output is an image's feature vector (see models.build_model).
 POOL_LAYER = "pool"

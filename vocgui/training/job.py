@@ -3,16 +3,20 @@
 ``run_training(snapshot, config, out_dir, reporter)`` checks and splits the snapshot,
 builds the input pipelines and the model, fits (optionally a second fine-tuning phase),
 and writes into ``out_dir``: ``model.keras``, ``history.json`` (one dict per epoch),
-``config.json`` and ``predictions.npz`` (see :mod:`vocgui.training.events`); given the
+``config.json``, ``setup.json`` (device, precision, data parallelism: what the run
+really trained with), ``preprocessing.json`` (how images become inputs, for every later
+prediction) and ``predictions.npz`` (see :mod:`vocgui.training.events`); given the
 list of images to ``score``, a completed run then scores them all
 (:mod:`vocgui.training.scoring`: ``scores.npz``, ``features.npy``). It reports
 through ``reporter`` and always ends with exactly one ``finished`` event; failures
 (NaN loss, out of memory, missing weights, no usable images) become a ``failed`` status
-with a clear message instead of an exception.
+with a clear message instead of an exception. It runs on the Keras backend of this
+process, which must be ``config.backend``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import traceback
@@ -21,18 +25,27 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from vocgui.core.wording import plural
 from vocgui.training import events
 from vocgui.training import weights as weights_mod
 from vocgui.training.callbacks import ProgressReporter, StopChecker, ValidationMetrics
 from vocgui.training.config import ConfigError, TrainConfig
-from vocgui.training.data import make_batches, needs_antialias
-from vocgui.training.faults import IMAGE_READ_ERRORS, changed_images, changed_images_message
+from vocgui.training.data import make_batches
+from vocgui.training.faults import changed_images, changed_images_message, image_read_errors
 from vocgui.training.models import build_model, compile_model, unfreeze_top_blocks
 from vocgui.training.prepare import NoUsableImages, Prepared, prepare
+from vocgui.training.preprocessing import Preprocessing, decide
 from vocgui.training.reporter import Reporter
+from vocgui.training.runtime import (
+    Setup,
+    check_backend,
+    decide_setup,
+    detect_device,
+    is_out_of_memory,
+    seed_everything,
+    training_scope,
+)
 from vocgui.training.score_list import read_score_list
 from vocgui.training.scoring import ScoringStopped, score_images, write_scored
 
@@ -47,20 +60,12 @@ class TrainingResult:
     history: list[dict] = field(default_factory=list)
 
 
-def _strategy() -> tf.distribute.Strategy:
-    """All local GPUs through MirroredStrategy when there are several, else the default."""
-    gpus = tf.config.list_physical_devices("GPU")
-    return tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
-
-
-def _device_name() -> str:
-    gpus = tf.config.list_physical_devices("GPU")
-    return f"{len(gpus)} GPU" + ("s" if len(gpus) > 1 else "") if gpus else "CPU"
-
-
-def _pipelines(data: Prepared, config: TrainConfig):
+def _pipelines(data: Prepared, config: TrainConfig, setup: Setup,
+               preprocessing: Preprocessing):
     common = {"classes": data.classes, "target_size": config.target_size,
-              "batch_size": config.batch_size, "seed": config.seed, "workers": config.workers}
+              "batch_size": setup.global_batch, "seed": config.seed,
+              "workers": config.workers, "preprocessing": preprocessing,
+              "pad_to": setup.replicas if setup.strategy == "DataParallel" else 1}
     train = make_batches(config.pipeline, data.train.paths, data.train.labels, shuffle=True,
                          augment=config.augment, weights=data.sample_weight, **common)
     val = make_batches(config.pipeline, data.val.paths, data.val.labels, shuffle=False,
@@ -84,10 +89,7 @@ def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter,
     ``config.folds`` K >= 2 the run is cross-validated (:mod:`vocgui.training.crossval`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    policy = keras.mixed_precision.global_policy()
     try:
-        if config.mixed_precision:
-            keras.mixed_precision.set_global_policy("mixed_float16")
         if config.folds >= 2:  # K single runs, one per fold (imported when needed)
             from vocgui.training.crossval import run_folds
 
@@ -102,42 +104,65 @@ def run_training(snapshot, config: TrainConfig, out_dir, reporter: Reporter,
         result = TrainingResult("failed", f"Cannot train: {exc}.", "no_images")
     except ConfigError as exc:
         result = TrainingResult("failed", f"Bad training setting: {exc}", "bad_config")
-    except (tf.errors.ResourceExhaustedError, MemoryError) as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        result = TrainingResult(
-            "failed",
-            f"Out of memory ({detail}). Use a smaller batch size "
-            f"(now {config.batch_size}), a smaller image size (now {config.target_size}) "
-            f"or a smaller backbone (now {config.backbone}).", "out_of_memory")
-    except Exception as exc:  # anything else still ends the run with a message
-        traceback.print_exc()  # goes to stderr, i.e. the child's log
-        result = TrainingResult("failed", f"Training failed: {type(exc).__name__}: {exc}",
-                                "error")
-    finally:
-        keras.mixed_precision.set_global_policy(policy)  # the policy is process-global
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            traceback.print_exc()  # goes to stderr, i.e. the child's log
+            result = TrainingResult("failed", f"Training failed: {type(exc).__name__}: {exc}",
+                                    "error")
+        else:
+            result = _out_of_memory(exc, config)
     reporter.on_event(events.finished(result.status, result.message, result.model_path,
                                       result.reason))
     return result
 
 
+def _out_of_memory(exc: BaseException, config: TrainConfig) -> TrainingResult:
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return TrainingResult(
+        "failed",
+        f"Out of memory ({detail}). Use a smaller batch size "
+        f"(now {config.batch_size}), a smaller image size (now {config.target_size}) "
+        f"or a smaller backbone (now {config.backbone}).", "out_of_memory")
+
+
 def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
          score: str | None) -> TrainingResult:
     config.check()
+    check_backend(config)
+    seed_everything(config.seed)
     (out / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
     resolved = weights_mod.resolve(config.backbone, config.weights)  # fails fast
     data = prepare(snapshot, config, reporter)
-    train, val = _pipelines(data, config)
-    batches = math.ceil(len(data.train.rows) / config.batch_size)
-    with _strategy().scope():
+    setup = decide_setup(config, detect_device())
+    # Once for the run, over both sides, and kept for every later prediction.
+    preprocessing = decide(config.pipeline, data.train.paths + data.val.paths,
+                           config.target_size)
+    preprocessing.save(out)
+    (out / "setup.json").write_text(json.dumps(setup.to_dict(), indent=2))
+    train, val = _pipelines(data, config, setup, preprocessing)
+    batches = math.ceil(len(data.train.rows) / setup.global_batch)
+    with training_scope(setup):
         model, base = build_model(config.backbone, len(data.classes), config.target_size,
                                   resolved)
         compile_model(model, config.learning_rate, data.pos_weight)
-    reporter.on_event(events.started(
-        n_train=len(data.train.rows), n_val=len(data.val.rows), classes=data.classes,
-        config=config.to_dict(), batches=batches, epochs=config.total_epochs,
-        n_negatives=data.n_negatives, n_excluded=data.n_excluded, n_test=data.n_test,
-        device=_device_name(),
-        split=data.split_method, weights=resolved or "none"))
+        reporter.on_event(events.started(
+            n_train=len(data.train.rows), n_val=len(data.val.rows), classes=data.classes,
+            config=config.to_dict(), batches=batches, epochs=config.total_epochs,
+            n_negatives=data.n_negatives, n_excluded=data.n_excluded, n_test=data.n_test,
+            device=setup.describe(), setup=setup.to_dict(),
+            preprocessing=dataclasses.asdict(preprocessing), split=data.split_method,
+            weights=resolved or "none"))
+        if setup.replicas > 1:
+            reporter.on_event(events.log(
+                f"training data-parallel on {setup.replicas} devices: batch "
+                f"{config.batch_size} per device, {setup.global_batch} per step"))
+        return _fit(model, base, train, val, data, config, resolved, batches, out, reporter,
+                    score, preprocessing)
+
+
+def _fit(model, base, train, val, data: Prepared, config: TrainConfig, resolved,
+         batches: int, out: Path, reporter: Reporter, score: str | None,
+         preprocessing: Preprocessing) -> TrainingResult:
     stopper = StopChecker(reporter)
     progress = ProgressReporter(reporter, batches, config.total_epochs)
     metrics = ValidationMetrics(reporter, val, data.val.y, data.classes, config.threshold,
@@ -155,7 +180,7 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
             compile_model(model, config.fine_tune_lr, data.pos_weight)
             model.fit(train, initial_epoch=config.epochs, epochs=config.total_epochs,
                       verbose=0, callbacks=callbacks, shuffle=False)
-    except IMAGE_READ_ERRORS:
+    except image_read_errors():
         changed = changed_images(data, config, reporter)
         if not changed:
             raise  # not an image's fault: reported as any other error
@@ -185,9 +210,8 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
     summary = f"; validation micro-F1 {f1:.3f}" if f1 is not None else ""
     if score is not None:
         images = read_score_list(score)
-        # The validation's own preprocessing: the same resize decision for every image.
-        antialias = config.pipeline == "tfdata" and needs_antialias(data.val.paths,
-                                                                    config.target_size)
+        # The run's own preprocessing: the same resize decision for every image.
+        antialias = config.pipeline == "tfdata" and preprocessing.antialias
         try:
             scored = score_images(model, images["row"].to_numpy(), list(images["path"]),
                                   config, antialias, reporter)

@@ -96,8 +96,9 @@ class TrainingProcess:
         self.log_path = self.out_dir / "child.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
         command, command_env = child_command(self.spec_path)
+        # The Keras backend is fixed when Keras is first imported: the child's is the run's.
         child_env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
-                     **command_env, **(env or {})}
+                     "KERAS_BACKEND": config.backend, **command_env, **(env or {})}
         self._proc = subprocess.Popen(
             command,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,

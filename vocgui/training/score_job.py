@@ -18,7 +18,7 @@ import numpy as np
 from vocgui.core.wording import plural
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
-from vocgui.training.data import needs_antialias
+from vocgui.training.preprocessing import needs_antialias
 from vocgui.training.reporter import Reporter
 from vocgui.training.score_list import read_score_list
 from vocgui.training.scoring import ScoringStopped, score_images, write_scored

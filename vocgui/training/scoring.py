@@ -34,9 +34,10 @@ from vocgui.core.embedding_map import FEATURES_FILE
 from vocgui.training import events
 from vocgui.training.callbacks import StopChecker
 from vocgui.training.config import TrainConfig
-from vocgui.training.data import _decode, flow_batches  # the validation preprocessing
+from vocgui.training.data import flow_batches  # the validation preprocessing
 from vocgui.training.features import save_features
 from vocgui.training.reporter import Reporter
+from vocgui.training.tfdata import _decode
 from vocgui.training.validate import image_problem
 
 SCORES_FILE = "scores.npz"
