@@ -117,6 +117,9 @@ def test_stop_mid_run_then_a_full_run_is_recorded_with_predictions(qtbot, panel,
     listed = [panel.runs.item(r, 0).text() for r in range(panel.runs.rowCount())]
     assert listed == [str(second), str(first)]
     assert "completed" in panel.status_line.text()
+    # the device the child really trained on (this machine: the CPU, and why)
+    assert panel.device_line.text().startswith("Device: CPU (tensorflow): ")
+    assert "expected" not in panel.device_line.text()
 
     # A past run can be looked at again.
     panel.show_run(first)

@@ -54,6 +54,7 @@ def test_form_round_trips_every_setting(qtbot) -> None:
                          fine_tune_epochs=1, threshold=0.4, pipeline="tfdata",
                          weights="/models/base.weights.h5", imbalance="pos_weight",
                          val_fraction=0.25, split="stratified", mixed_precision=True,
+                         backend="jax",
                          augment={"horizontal_flip": False, "vertical_flip": True,
                                   "shift": 0.2, "zoom": 0.15, "rotation": 30.0})
     form.set_config(wanted)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.training.config import (
     BACKBONES,
+    BACKENDS,
     IMBALANCE,
     MAX_FOLDS,
     PIPELINES,
@@ -42,6 +43,9 @@ from vocgui.training.config import (
 #: Shown names of the backbones (the combo's data is the config value).
 BACKBONE_NAMES = {"small_cnn": "Small CNN (fast on a CPU)", "mobilenetv3": "MobileNetV3",
                   "efficientnetb0": "EfficientNet-B0", "resnet50": "ResNet50"}
+#: Precision choices: the combo's data -> TrainConfig.mixed_precision.
+PRECISION_CHOICES = (("auto", "Auto (mixed on a GPU that has it)", None),
+                     ("mixed", "Mixed float16", True), ("float32", "float32", False))
 WEIGHT_CHOICES = (("imagenet", "ImageNet (cached or downloaded)"), ("none", "None (from scratch)"),
                   ("file", "Local file…"))
 
@@ -101,7 +105,8 @@ class TrainConfigForm(QWidget):
         self.pipeline = _combo((v, v) for v in PIPELINES)
         self.split = _combo((v, v) for v in SPLITS)
         self.val_fraction = _double(0.05, 0.9, 0.05, 2)
-        self.mixed_precision = QCheckBox("mixed precision (GPU)")
+        self.backend = _combo((b, b) for b in BACKENDS)
+        self.precision = _combo((value, text) for value, text, _ in PRECISION_CHOICES)
         self.cross_validate = QCheckBox("Cross-validate, K folds:")
         self.cross_validate.setToolTip(
             "Train K models on a stratified K-fold split, so every labeled image gets an "
@@ -132,6 +137,7 @@ class TrainConfigForm(QWidget):
         model.addRow("Fine-tune top blocks", self.fine_tune_blocks)
         model.addRow("Fine-tune epochs", self.fine_tune_epochs)
         model.addRow("Fine-tune rate", self.fine_tune_lr)
+        model.addRow("Keras backend", self.backend)
         training = QFormLayout()
         training.addRow("Epochs", self.epochs)
         training.addRow("Batch size", self.batch_size)
@@ -148,7 +154,7 @@ class TrainConfigForm(QWidget):
         data.addRow("Shift", self.shift)
         data.addRow("Zoom", self.zoom)
         data.addRow("Rotation (°)", self.rotation)
-        data.addRow(self.mixed_precision)
+        data.addRow("Precision", self.precision)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self.groups: list[QGroupBox] = []
@@ -209,7 +215,9 @@ class TrainConfigForm(QWidget):
         _select(self.pipeline, config.pipeline)
         _select(self.split, config.split)
         self.val_fraction.setValue(config.val_fraction)
-        self.mixed_precision.setChecked(config.mixed_precision)
+        _select(self.backend, config.backend)
+        _select(self.precision, next(v for v, _, flag in PRECISION_CHOICES
+                                     if flag is config.mixed_precision))
         self.cross_validate.setChecked(config.folds >= 2)
         self.folds.setValue(config.folds if config.folds >= 2 else 5)
         self.horizontal_flip.setChecked(config.augment.horizontal_flip)
@@ -244,7 +252,9 @@ class TrainConfigForm(QWidget):
             imbalance=self.imbalance.currentData(),
             val_fraction=self.val_fraction.value(),
             split=self.split.currentData(),
-            mixed_precision=self.mixed_precision.isChecked(),
+            mixed_precision=next(flag for v, _, flag in PRECISION_CHOICES
+                                 if v == self.precision.currentData()),
+            backend=self.backend.currentData(),
             folds=self.folds.value() if self.cross_validate.isChecked() else 0,
         )
 

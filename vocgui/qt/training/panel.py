@@ -37,6 +37,7 @@ from vocgui.qt.app_state import AppState
 from vocgui.qt.training.class_table import ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
 from vocgui.qt.training.curves_canvas import TrainingCurvesCanvas
+from vocgui.qt.training.device_line import DeviceLine
 from vocgui.qt.training.progress import batch_progress, excluded_summary
 from vocgui.qt.training.runs_view import RunsView
 from vocgui.qt.training.session import TrainingSession
@@ -70,6 +71,7 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
         self.status_line = StatusLine()
+        self.device_line = DeviceLine()
         self.average = QComboBox()
         self.average.addItems(AVERAGES)
         self.curves = TrainingCurvesCanvas()
@@ -80,6 +82,8 @@ class TrainingPanel(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.average.currentTextChanged.connect(self.curves.set_average)
         self.runs.run_selected.connect(self.show_run)
+        self.form.backend.currentTextChanged.connect(self.device_line.show_backend)
+        self.device_line.show_backend(self.form.backend.currentData())
         state.project_changed.connect(self._on_project_changed)
         state.run_changed.connect(self._on_run_event)
         app = QCoreApplication.instance()
@@ -126,6 +130,7 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status_line)
+        layout.addWidget(self.device_line)
         layout.addWidget(self.pages, 1)
 
     # --- actions -----------------------------------------------------------------------
@@ -228,6 +233,7 @@ class TrainingPanel(QWidget):
                 + (f"; {plural(left_out, 'unlabeled image')} left out." if left_out else ".")
                 + f"{excluded_summary(self._excluded)}")
             self.progress.setFormat("Preparing the first batch…")
+            self.device_line.show_run_device(event.get("device", "unknown"))
         elif kind == "excluded":
             self._excluded.append((str(event.get("file")), str(event.get("reason"))))
             self._show_status(f"Run {self.session.run_id}: "
