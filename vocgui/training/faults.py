@@ -10,7 +10,8 @@ each as an ``excluded`` event, and all together in the run's message.
 
 from __future__ import annotations
 
-import tensorflow as tf
+import sys
+
 from PIL import UnidentifiedImageError
 
 from vocgui.core.wording import plural
@@ -20,9 +21,19 @@ from vocgui.training.prepare import Prepared
 from vocgui.training.reporter import Reporter
 from vocgui.training.validate import check_snapshot
 
-#: Errors a fit raises when an image it reads is gone or no longer decodes.
-IMAGE_READ_ERRORS = (tf.errors.NotFoundError, tf.errors.InvalidArgumentError,
-                     tf.errors.DataLossError, OSError, UnidentifiedImageError)
+
+def image_read_errors() -> tuple[type[BaseException], ...]:
+    """Errors a fit raises when an image it reads is gone or no longer decodes.
+
+    TensorFlow's count only where it is loaded (a tf.data run has imported it by then):
+    the flow pipeline runs on every Keras backend, with or without TensorFlow installed.
+    """
+    errors: tuple[type[BaseException], ...] = (OSError, UnidentifiedImageError)
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and hasattr(tf, "errors"):
+        errors += (tf.errors.NotFoundError, tf.errors.InvalidArgumentError,
+                   tf.errors.DataLossError)
+    return errors
 
 _SHOWN = 5
 
