@@ -84,6 +84,9 @@ def main() -> int:
     parser.add_argument("--batches", type=int, default=40, help="training batches to time")
     parser.add_argument("--batch-size", type=int, default=64, help="per device")
     parser.add_argument("--seconds", type=float, default=200.0, help="give up after this")
+    # Only to try the script itself on a CPU quickly (e.g. --backbone small_cnn --size 64).
+    parser.add_argument("--backbone", default="resnet50")
+    parser.add_argument("--size", type=int, default=224)
     args = parser.parse_args()
     _app = QApplication.instance() or QApplication([])  # kept alive for the run
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +102,7 @@ def main() -> int:
         window.resize(1280, 720)
         window.show()
         config = defaults_for(
-            "resnet50", weights="none", target_size=224, batch_size=args.batch_size,
+            args.backbone, weights="none", target_size=args.size, batch_size=args.batch_size,
             epochs=3, mixed_precision=True, augment=Augment.off(), backend=args.backend,
             pipeline="tfdata" if args.backend == "tensorflow" else "flow", split="stratified")
         marks: dict = {"batches": []}
@@ -145,7 +148,8 @@ def main() -> int:
     print(f"first batch setup: {t0 - marks['started']:.1f} s after the started event")
     rate = (b1 - b0) * marks["global_batch"] / max(t1 - t0, 1e-9)
     print(f"throughput: {rate:.0f} images/s over {b1 - b0} batches of "
-          f"{marks['global_batch']} (ResNet50, 224 px, mixed precision, {args.backend})")
+          f"{marks['global_batch']} ({args.backbone}, {args.size} px, mixed precision, "
+          f"{args.backend})")
     print(f"peak GPU memory: {memory.peak - memory.idle} MiB over the idle {memory.idle} MiB")
     print(f"GUI event-loop lag while training: "
           f"{summary(probe.lags(since=marks['started'], until=t1))}")
