@@ -56,6 +56,7 @@ def test_flow_needs_no_tensorflow_and_tfdata_says_it_does(demo_snapshot):
     script = f"""
 import sys
 sys.modules["tensorflow"] = None  # as if it were not installed
+import vocgui.training.job  # the whole job (scoring, cross-validation) imports without it
 from vocgui.training.config import ConfigError
 from vocgui.training.data import make_batches
 args = ({list(frame['path'])!r}, {[list(v) for v in frame['labels']]!r},

@@ -3,8 +3,8 @@ read (``vocgui.core.embedding_map``).
 
 The features are the output of the model's ``pool`` layer (global average pooling of the
 backbone, the input of the classification head), saved as float16 (n_images, d) in the
-run's folder as ``features.npy``, row = image id. Runs in the training process (it
-imports TensorFlow).
+run's folder as ``features.npy``, row = image id. Runs in the training process
+(:func:`extract_features` imports TensorFlow).
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from vocgui.core.atomic import save_npy_atomically
 from vocgui.training.preprocessing import needs_antialias
-from vocgui.training.tfdata import _decode
 
 #: The layer whose output is an image's feature vector (see models.build_model).
 POOL_LAYER = "pool"
@@ -33,6 +31,11 @@ def feature_model(model: keras.Model) -> keras.Model:
 def extract_features(model: keras.Model, paths: Sequence[str], batch_size: int = 64
                      ) -> np.ndarray:
     """Pooled features of ``model`` for each image in ``paths``, float16 (len(paths), d)."""
+    # Imported here: save_features serves runs on every backend, with or without TensorFlow.
+    import tensorflow as tf
+
+    from vocgui.training.tfdata import _decode
+
     size = int(model.inputs[0].shape[1])
     antialias = needs_antialias(paths, size)
     dataset = (tf.data.Dataset.from_tensor_slices(list(paths))

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from vocgui.core.embedding_map import FEATURES_FILE
 from vocgui.training import events
@@ -37,7 +36,6 @@ from vocgui.training.config import TrainConfig
 from vocgui.training.data import flow_batches  # the validation preprocessing
 from vocgui.training.features import save_features
 from vocgui.training.reporter import Reporter
-from vocgui.training.tfdata import _decode
 from vocgui.training.validate import image_problem
 
 SCORES_FILE = "scores.npz"
@@ -86,6 +84,11 @@ def _batches(config: TrainConfig, paths: Sequence[str], antialias: bool, ignore_
         return flow_batches(paths, [()] * len(paths), ["x"], target_size=config.target_size,
                             batch_size=config.batch_size, shuffle=False,
                             workers=config.workers)
+    # TensorFlow only for the tf.data pipeline: flow runs score without it (any backend).
+    import tensorflow as tf
+
+    from vocgui.training.tfdata import _decode
+
     ds = tf.data.Dataset.from_tensor_slices(tf.constant([str(p) for p in paths]))
     ds = ds.map(lambda path: _decode(path, config.target_size, antialias),
                 num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
