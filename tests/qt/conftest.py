@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from main_window_helpers import open_window, private_settings, use_private_data_dir
 
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
+from vocgui.qt.main_window import MainWindow
 
 
 @pytest.fixture
@@ -18,3 +20,14 @@ def state(qtbot, voc_sample: Path, tmp_path: Path) -> Iterator[AppState]:
     state.set_project(Project.create_from_voc(tmp_path / "sample.vocgui", voc_sample))
     yield state
     state.set_project(None)
+
+
+@pytest.fixture
+def window(qtbot, voc_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+           ) -> Iterator[MainWindow]:
+    """The real main window with the real sample open (private data folder and
+    settings); closed afterwards."""
+    use_private_data_dir(tmp_path, monkeypatch)
+    win = open_window(qtbot, private_settings(tmp_path), voc_sample)
+    yield win
+    win.close()

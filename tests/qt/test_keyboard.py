@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from main_window_helpers import (
@@ -22,12 +20,10 @@ from vocgui.qt.settings import Settings
 
 
 @pytest.fixture
-def window(qtbot, voc_sample: Path, tmp_path: Path, monkeypatch) -> MainWindow:
-    use_private_data_dir(tmp_path, monkeypatch)
-    win = open_window(qtbot, private_settings(tmp_path), voc_sample)
-    win.table.view.setFocus()
-    yield win
-    win.close()
+def window(window: MainWindow) -> MainWindow:
+    """The conftest's window, with the table focused (where the class keys work)."""
+    window.table.view.setFocus()
+    return window
 
 
 def test_class_keys_toggle_on_the_whole_selection(qtbot, window: MainWindow) -> None:

@@ -3,15 +3,9 @@ class list, and messages count things in words that agree ("1 class", "2 classes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pytest
 from main_window_helpers import (
     answer_dialogs,
-    open_window,
-    private_settings,
-    use_private_data_dir,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -22,14 +16,6 @@ from vocgui.qt.classes import ClassManagerDialog
 from vocgui.qt.main_window import MainWindow
 from vocgui.qt.training.session import TrainingSession
 from vocgui.training.config import defaults_for
-
-
-@pytest.fixture
-def window(qtbot, voc_sample: Path, tmp_path: Path, monkeypatch) -> MainWindow:
-    use_private_data_dir(tmp_path, monkeypatch)
-    win = open_window(qtbot, private_settings(tmp_path), voc_sample)
-    yield win
-    win.close()
 
 
 def test_status_bar_counts_follow_class_edits(window: MainWindow) -> None:
