@@ -200,3 +200,16 @@ def test_key_hints_follow_the_bindings(editor, state) -> None:
     assert editor.class_item(state.project.classes[1]).text(1) == "F2"
     assert editor.class_item(state.project.classes[2]).text(1) == ""
     assert "F1, F2" in editor.hint.text()
+
+
+def test_a_refused_click_on_a_class_puts_its_check_back(qtbot, editor, state, tmp_path) -> None:
+    path = state.project.path
+    state.set_project(None)
+    state.set_project(Project.open(path, read_only=True))
+    state.set_current_row(0)
+    classes = state.project.classes
+    name = next(c for i, c in enumerate(classes) if not state.project.labels[0, i])
+    item = editor.class_item(name)
+    item.setCheckState(0, Qt.CheckState.Checked)  # what a click on its box does
+    assert editor.check_state(name) == Qt.CheckState.Unchecked
+    assert not state.project.labels[0, classes.index(name)]

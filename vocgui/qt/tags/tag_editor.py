@@ -43,6 +43,8 @@ class TagEditor(QWidget):
         self.state = state
         self._updating = False  # True while the widgets are set from the project
         self._rows = np.zeros(0, dtype=np.int64)
+        #: What the class rows show now (edited-row count, per-class counts), or None.
+        self._shown: tuple[int, np.ndarray] | None = None
         self._keys: tuple[str, ...] = DEFAULT_CLASS_KEYS
         #: A new class name typed once: Enter again creates it.
         self._pending_new: str | None = None
@@ -187,6 +189,7 @@ class TagEditor(QWidget):
             self._names.setStringList(list(classes))
         finally:
             self._updating = False
+        self._shown = None
         self._refresh()
 
     def _refresh(self) -> None:
@@ -205,9 +208,15 @@ class TagEditor(QWidget):
         n = len(self._rows)
         counts = (project.labels[self._rows].sum(axis=0) if project is not None and n
                   else np.zeros(self.class_list.topLevelItemCount(), dtype=np.int64))
+        # Touch only the rows whose count changed: with thousands of classes, setting every
+        # row on each move to the next image costs far more than a frame.
+        indices = range(self.class_list.topLevelItemCount())
+        if self._shown is not None and self._shown[0] == n and len(self._shown[1]) == len(counts):
+            indices = np.flatnonzero(self._shown[1] != counts).tolist()
+        self._shown = (n, counts)
         self._updating = True
         try:
-            for index in range(self.class_list.topLevelItemCount()):
+            for index in indices:
                 item = self.class_list.topLevelItem(index)
                 count = int(counts[index]) if index < len(counts) else 0
                 state = (Qt.CheckState.Checked if n and count == n
@@ -302,7 +311,9 @@ class TagEditor(QWidget):
         if self._updating or column != _CLASS_COL:
             return
         checked = item.checkState(_CLASS_COL) == Qt.CheckState.Checked
+        self._shown = None  # the click changed a row: a refused edit must put it back
         self.set_class_checked(item.data(_CLASS_COL, _NAME), checked)
+        self._refresh_checks()
 
     def _on_review_chosen(self, index: int) -> None:
         project, row = self.state.project, self.state.current_row
