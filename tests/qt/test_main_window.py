@@ -143,7 +143,7 @@ def test_problems_panel_click_selects_the_image(qtbot, voc_sample, tmp_path, dat
     assert {"missing_image", "malformed_xml"} <= set(kinds)
     assert "unannotated_image" not in kinds  # the extra JPEG is an unlabeled row
     assert project.images["labeled"].tolist()[-1:] == [False]
-    assert f"{len(kinds)} problem(s)" in panel.summary.text()
+    assert f"reported {len(kinds)} problems." in panel.summary.text()
 
     def click(kind: str) -> None:
         index = panel.model.index(kinds.index(kind), 1)

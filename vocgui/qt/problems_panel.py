@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project import Project
 from vocgui.core.voc.dataset import Problem
+from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 
 _HEADERS = ("Kind", "File", "Message")
@@ -100,7 +101,7 @@ class ProblemsPanel(QWidget):
         if project is None:
             self.summary.setText("No project open.")
         elif problems:
-            self.summary.setText(f"The loader reported {len(problems):,} problem(s). "
+            self.summary.setText(f"The loader reported {plural(len(problems), 'problem')}. "
                                  "Click one to select its image.")
         else:
             self.summary.setText("The loader reported no problems.")

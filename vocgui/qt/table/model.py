@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from vocgui.core.project import ChangeEvent
 from vocgui.core.project.change_events import TABLE_EVENTS
+from vocgui.core.wording import plural
 from vocgui.qt.table.columns import (
     HEADERS,
     REVIEW_SORT_ORDER,
@@ -218,5 +219,5 @@ class ImageTableModel(QAbstractTableModel):
             return status if tooltip else _REVIEW_TEXT.get(status, status)
         n = int(c.n_problems[row])
         if tooltip:
-            return f"{n} problem(s): see the Problems panel" if n else "no problems"
+            return f"{plural(n, 'problem')}: see the Problems panel" if n else "no problems"
         return str(n) if n else ""
