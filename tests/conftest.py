@@ -55,3 +55,27 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from vocgui.core.demo import write_demo
 
     return write_demo(tmp_path_factory.mktemp("demo"), n_images=120, seed=0)
+
+
+@pytest.fixture
+def every_setting_changed():
+    """A TrainConfig that differs from the default in every field (checked), so a round
+    trip through the form or the CLI that drops any field fails."""
+    import dataclasses
+
+    from vocgui.training.config import Augment, TrainConfig
+
+    config = TrainConfig(
+        backbone="mobilenetv3", epochs=3, batch_size=8, target_size=128,
+        learning_rate=3e-4, fine_tune_lr=2e-6, fine_tune_blocks=2, fine_tune_epochs=1,
+        threshold=0.4, pipeline="flow", weights="/models/base.weights.h5",
+        imbalance="pos_weight", val_fraction=0.25, split="stratified", seed=7,
+        mixed_precision=True, backend="jax", workers=3, folds=4,
+        augment=Augment(horizontal_flip=False, vertical_flip=True, shift=0.2, zoom=0.15,
+                        rotation=30.0))
+    default = TrainConfig()
+    for owner, base in ((config, default), (config.augment, default.augment)):
+        same = [f.name for f in dataclasses.fields(owner)
+                if getattr(owner, f.name) == getattr(base, f.name)]
+        assert not same, f"give these settings a non-default value here: {same}"
+    return config

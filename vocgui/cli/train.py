@@ -17,16 +17,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from vocgui.core.wording import plural
-from vocgui.training.config import (
-    BACKBONES,
-    BACKENDS,
-    IMBALANCE,
-    PIPELINES,
-    SPLITS,
-    ConfigError,
-    defaults_for,
-)
+from vocgui.training.config import BACKBONES, ConfigError, TrainConfig, defaults_for
 from vocgui.training.events import number_text
+from vocgui.training.settings import SETTINGS, Setting, apply, field_type
 
 # The project store (pandas) is imported where used: '--help' and a usage error answer
 # at once.
@@ -34,9 +27,7 @@ if TYPE_CHECKING:
     from vocgui.core.project import Project
     from vocgui.training.run_start import StartedRun
 
-_OVERRIDES = ("epochs", "batch_size", "target_size", "pipeline", "weights", "learning_rate",
-              "imbalance", "split", "threshold", "val_fraction", "seed", "workers",
-              "fine_tune_blocks", "fine_tune_epochs", "mixed_precision", "folds", "backend")
+_TYPES = {"int": int, "float": float, "str": str}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,30 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backbone", choices=BACKBONES, default="small_cnn",
                         help="model (default: small_cnn; the others use the backbone's "
                         "own defaults for size and rate)")
-    parser.add_argument("--epochs", type=int, metavar="N")
-    parser.add_argument("--batch-size", type=int, metavar="N")
-    parser.add_argument("--target-size", type=int, metavar="PX", help="square input side")
-    parser.add_argument("--pipeline", choices=PIPELINES,
-                        help="flow = flow_from_dataframe, tfdata = faster tf.data")
-    parser.add_argument("--weights", metavar="W",
-                        help="imagenet, none, or a weights file for the backbone")
-    parser.add_argument("--learning-rate", type=float, metavar="LR")
-    parser.add_argument("--imbalance", choices=IMBALANCE)
-    parser.add_argument("--split", choices=SPLITS)
-    parser.add_argument("--threshold", type=float, metavar="T")
-    parser.add_argument("--val-fraction", type=float, metavar="F")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--workers", type=int, metavar="N")
-    parser.add_argument("--fine-tune-blocks", type=int, metavar="N")
-    parser.add_argument("--fine-tune-epochs", type=int, metavar="N")
-    parser.add_argument("--folds", type=int, metavar="K",
-                        help="cross-validate: K models on a stratified K-fold split, so "
-                        "every labeled image gets an out-of-sample score (2 or more)")
-    parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction,
-                        default=None, help="mixed float16 (default: on a GPU that has "
-                        "fast float16, off on the CPU)")
-    parser.add_argument("--backend", choices=BACKENDS, help="Keras backend of the training "
-                        "process (default: tensorflow)")
+    for setting in SETTINGS:
+        if setting.cli:
+            _add_setting(parser, setting)
     parser.add_argument("--json-log", metavar="FILE", help="also write every event as a "
                         "JSON line to FILE")
     parser.add_argument("--project-file", metavar="F", help="project file to use for a "
@@ -77,6 +47,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "outside the dataset")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: "
                         "<project file>.runs/run-<id> beside the project file)")
+
+
+def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
+    """The option of one config field; its default None means "the backbone's default"."""
+    kind = field_type(setting)
+    if kind.startswith("bool"):
+        parser.add_argument(setting.flag, dest=setting.key, default=None, help=setting.help,
+                            action=argparse.BooleanOptionalAction)
+    elif setting.choices:
+        parser.add_argument(setting.flag, dest=setting.key, choices=setting.choices,
+                            help=setting.help)
+    else:
+        parser.add_argument(setting.flag, dest=setting.key, type=_TYPES[kind],
+                            metavar=setting.metavar, help=setting.help)
 
 
 def open_project(path: Path, project_file: str | None, follow_links: bool = False) -> Project:
@@ -141,9 +125,11 @@ class ProgressPrinter:
             self._line(event["message"], transient=False)
 
 
-def _config(args: argparse.Namespace):
-    overrides = {k: getattr(args, k) for k in _OVERRIDES if getattr(args, k) is not None}
-    return defaults_for(args.backbone, **overrides)
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The backbone's defaults with every setting given on the command line applied."""
+    given = {s.name: getattr(args, s.key) for s in SETTINGS
+             if s.cli and getattr(args, s.key) is not None}
+    return apply(defaults_for(args.backbone), given)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -151,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     from vocgui.training.run_start import RunStartError, start_run
 
     try:
-        config = _config(args)
+        config = config_from_args(args)
     except (ConfigError, TypeError) as exc:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2

@@ -8,7 +8,8 @@ change any of them. :meth:`TrainConfigForm.config` builds the config and raises
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -27,18 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.training.config import (
-    BACKBONES,
-    BACKENDS,
-    IMBALANCE,
-    MAX_FOLDS,
-    PIPELINES,
-    SPLITS,
-    Augment,
-    ConfigError,
-    TrainConfig,
-    defaults_for,
-)
+from vocgui.training.config import BACKBONES, MAX_FOLDS, ConfigError, TrainConfig, defaults_for
+from vocgui.training.settings import BY_NAME, SETTINGS, Setting, apply
 
 #: Shown names of the backbones (the combo's data is the config value).
 BACKBONE_NAMES = {"small_cnn": "Small CNN (fast on a CPU)", "mobilenetv3": "MobileNetV3",
@@ -50,18 +41,18 @@ WEIGHT_CHOICES = (("imagenet", "ImageNet (cached or downloaded)"), ("none", "Non
                   ("file", "Local file…"))
 
 
-def _spin(low: int, high: int, value: int) -> QSpinBox:
+def _spin(setting: Setting) -> QSpinBox:
     box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
+    box.setRange(int(setting.low), int(setting.high))
+    box.setSingleStep(int(setting.step))
     return box
 
 
-def _double(low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:
+def _double(setting: Setting) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    box.setDecimals(decimals)
+    box.setRange(setting.low, setting.high)
+    box.setSingleStep(setting.step)
+    box.setDecimals(setting.decimals)
     return box
 
 
@@ -71,6 +62,37 @@ def _combo(pairs: Iterable[tuple[str, str]]) -> QComboBox:
     for value, text in pairs:
         box.addItem(text, value)
     return box
+
+
+#: The editor of each plain setting kind (the rest the form builds itself).
+_EDITORS: dict[str, Callable[[Setting], QWidget]] = {
+    "int": _spin, "float": _double, "rate": lambda setting: QLineEdit(),
+    "choice": lambda setting: _combo((v, v) for v in setting.choices),
+    "check": lambda setting: QCheckBox(setting.label),
+}
+
+
+def _show(editor: QWidget, value: Any) -> None:
+    """Put ``value`` in a plain setting's editor."""
+    if isinstance(editor, QComboBox):
+        _select(editor, value)
+    elif isinstance(editor, QCheckBox):
+        editor.setChecked(value)
+    elif isinstance(editor, QLineEdit):
+        editor.setText(f"{value:g}")
+    else:
+        editor.setValue(value)
+
+
+def _read(editor: QWidget, setting: Setting) -> Any:
+    """The value a plain setting's editor holds."""
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QLineEdit):
+        return _rate(editor, setting.label.lower())
+    return editor.value()
 
 
 def _select(box: QComboBox, value: str) -> None:
@@ -92,34 +114,20 @@ class TrainConfigForm(QWidget):
         self.weights_file = QLineEdit()
         self.weights_file.setPlaceholderText("path to a .h5 / .weights.h5 file")
         self.browse = QPushButton("Browse…")
-        self.fine_tune_blocks = _spin(0, 50, 0)
-        self.fine_tune_epochs = _spin(0, 500, 0)
-        self.fine_tune_lr = QLineEdit()
-        self.epochs = _spin(1, 1000, 10)
-        self.batch_size = _spin(1, 1024, 32)
-        self.target_size = _spin(32, 1024, 96)
-        self.target_size.setSingleStep(16)
-        self.learning_rate = QLineEdit()
-        self.threshold = _double(0.01, 0.99, 0.05, 2)
-        self.imbalance = _combo((v, v) for v in IMBALANCE)
-        self.pipeline = _combo((v, v) for v in PIPELINES)
-        self.split = _combo((v, v) for v in SPLITS)
-        self.val_fraction = _double(0.05, 0.9, 0.05, 2)
-        self.backend = _combo((b, b) for b in BACKENDS)
+        # One editor per plain setting, named as its field (self.epochs, self.shift, ...).
+        self._plain = [s for s in SETTINGS if s.editor in _EDITORS]
+        for setting in self._plain:
+            setattr(self, setting.key, _EDITORS[setting.editor](setting))
         self.precision = _combo((value, text) for value, text, _ in PRECISION_CHOICES)
-        self.cross_validate = QCheckBox("Cross-validate, K folds:")
+        self.cross_validate = QCheckBox(BY_NAME["folds"].label)
         self.cross_validate.setToolTip(
             "Train K models on a stratified K-fold split, so every labeled image gets an "
             "out-of-sample score (label errors are then checked over the whole dataset); "
             "takes about K times as long")
-        self.folds = _spin(2, MAX_FOLDS, 5)
+        self.folds = QSpinBox()
+        self.folds.setRange(2, MAX_FOLDS)
         self.folds.setEnabled(False)
         self.cross_validate.toggled.connect(self.folds.setEnabled)
-        self.horizontal_flip = QCheckBox("horizontal flip")
-        self.vertical_flip = QCheckBox("vertical flip")
-        self.shift = _double(0.0, 0.5, 0.05, 2)
-        self.zoom = _double(0.0, 0.5, 0.05, 2)
-        self.rotation = _double(0.0, 180.0, 5.0, 0)
         self._build_layout()
         self.backbone.currentIndexChanged.connect(self._apply_backbone_defaults)
         self.weights.currentIndexChanged.connect(self._sync_weights_file)
@@ -128,33 +136,21 @@ class TrainConfigForm(QWidget):
 
     def _build_layout(self) -> None:
         model = QFormLayout()
-        model.addRow("Backbone", self.backbone)
-        model.addRow("Weights", self.weights)
+        self._rows(model, "backbone", "weights")
         file_row = QHBoxLayout()
         file_row.addWidget(self.weights_file, 1)
         file_row.addWidget(self.browse)
         model.addRow("Weights file", file_row)
-        model.addRow("Fine-tune top blocks", self.fine_tune_blocks)
-        model.addRow("Fine-tune epochs", self.fine_tune_epochs)
-        model.addRow("Fine-tune rate", self.fine_tune_lr)
-        model.addRow("Keras backend", self.backend)
+        self._rows(model, "fine_tune_blocks", "fine_tune_epochs", "fine_tune_lr", "backend")
         training = QFormLayout()
-        training.addRow("Epochs", self.epochs)
-        training.addRow("Batch size", self.batch_size)
-        training.addRow("Image size (px)", self.target_size)
-        training.addRow("Learning rate", self.learning_rate)
-        training.addRow("Threshold", self.threshold)
-        training.addRow("Imbalance", self.imbalance)
+        self._rows(training, "epochs", "batch_size", "target_size", "learning_rate",
+                   "threshold", "imbalance")
         data = QFormLayout()
-        data.addRow("Pipeline", self.pipeline)
-        data.addRow("Split", self.split)
-        data.addRow("Validation fraction", self.val_fraction)
+        self._rows(data, "pipeline", "split", "val_fraction")
         data.addRow(self.cross_validate, self.folds)
         data.addRow(self.horizontal_flip, self.vertical_flip)
-        data.addRow("Shift", self.shift)
-        data.addRow("Zoom", self.zoom)
-        data.addRow("Rotation (°)", self.rotation)
-        data.addRow("Precision", self.precision)
+        self._rows(data, "augment.shift", "augment.zoom", "augment.rotation")
+        data.addRow(BY_NAME["mixed_precision"].label, self.precision)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self.groups: list[QGroupBox] = []
@@ -165,6 +161,12 @@ class TrainConfigForm(QWidget):
             self.groups.append(group)
         self._columns = 0
         self._reflow(len(self.groups))
+
+    def _rows(self, form: QFormLayout, *names: str) -> None:
+        """A labeled row per setting (the editor is the attribute named as its field)."""
+        for name in names:
+            setting = BY_NAME[name]
+            form.addRow(setting.label, getattr(self, setting.key))
 
     def _reflow(self, columns: int) -> None:
         """Lay the groups out in ``columns`` columns (the rest wrap to the next rows), so
@@ -203,28 +205,14 @@ class TrainConfigForm(QWidget):
             _select(self.weights, "file")
             self.weights_file.setText(config.weights)
         self._sync_weights_file()
-        self.fine_tune_blocks.setValue(config.fine_tune_blocks)
-        self.fine_tune_epochs.setValue(config.fine_tune_epochs)
-        self.fine_tune_lr.setText(f"{config.fine_tune_lr:g}")
-        self.epochs.setValue(config.epochs)
-        self.batch_size.setValue(config.batch_size)
-        self.target_size.setValue(config.target_size)
-        self.learning_rate.setText(f"{config.learning_rate:g}")
-        self.threshold.setValue(config.threshold)
-        _select(self.imbalance, config.imbalance)
-        _select(self.pipeline, config.pipeline)
-        _select(self.split, config.split)
-        self.val_fraction.setValue(config.val_fraction)
-        _select(self.backend, config.backend)
+        for setting in self._plain:
+            _show(getattr(self, setting.key), setting.value(config))
         _select(self.precision, next(v for v, _, flag in PRECISION_CHOICES
                                      if flag is config.mixed_precision))
         self.cross_validate.setChecked(config.folds >= 2)
         self.folds.setValue(config.folds if config.folds >= 2 else 5)
-        self.horizontal_flip.setChecked(config.augment.horizontal_flip)
-        self.vertical_flip.setChecked(config.augment.vertical_flip)
-        self.shift.setValue(config.augment.shift)
-        self.zoom.setValue(config.augment.zoom)
-        self.rotation.setValue(config.augment.rotation)
+        # Settings the form has no editor for (seed, workers) come back as they were given.
+        self._shown = config
 
     def config(self) -> TrainConfig:
         """The config the form shows; :class:`ConfigError` names a bad setting."""
@@ -233,30 +221,13 @@ class TrainConfigForm(QWidget):
             weights = self.weights_file.text().strip()
             if not weights:
                 raise ConfigError("weights: choose a weights file, or ImageNet or None")
-        return TrainConfig(
-            backbone=self.backbone.currentData(),
-            epochs=self.epochs.value(),
-            batch_size=self.batch_size.value(),
-            target_size=self.target_size.value(),
-            learning_rate=_rate(self.learning_rate, "learning rate"),
-            fine_tune_lr=_rate(self.fine_tune_lr, "fine-tune rate"),
-            fine_tune_blocks=self.fine_tune_blocks.value(),
-            fine_tune_epochs=self.fine_tune_epochs.value(),
-            threshold=self.threshold.value(),
-            augment=Augment(horizontal_flip=self.horizontal_flip.isChecked(),
-                            vertical_flip=self.vertical_flip.isChecked(),
-                            shift=self.shift.value(), zoom=self.zoom.value(),
-                            rotation=self.rotation.value()),
-            pipeline=self.pipeline.currentData(),
-            weights=weights,
-            imbalance=self.imbalance.currentData(),
-            val_fraction=self.val_fraction.value(),
-            split=self.split.currentData(),
+        values = {s.name: _read(getattr(self, s.key), s) for s in self._plain}
+        values.update(
+            backbone=self.backbone.currentData(), weights=weights,
             mixed_precision=next(flag for v, _, flag in PRECISION_CHOICES
                                  if v == self.precision.currentData()),
-            backend=self.backend.currentData(),
-            folds=self.folds.value() if self.cross_validate.isChecked() else 0,
-        )
+            folds=self.folds.value() if self.cross_validate.isChecked() else 0)
+        return apply(self._shown, values)
 
     # --- reactions ---------------------------------------------------------------------
     def _apply_backbone_defaults(self) -> None:
