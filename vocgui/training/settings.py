@@ -23,12 +23,6 @@ from vocgui.training.config import (
     TrainConfig,
 )
 
-#: Editor kinds: "int" spin box, "float" decimal spin box, "rate" a typed number (so
-#: 1e-5 fits), "choice" a combo of ``choices``, "check" a check box; "special": the form
-#: shows it in its own way (backbone names, weights file, folds check box, precision);
-#: "none": not on the form (carried through from the config it was given).
-EDITORS = ("int", "float", "rate", "choice", "check", "special", "none")
-
 
 @dataclass(frozen=True)
 class Setting:
@@ -37,6 +31,10 @@ class Setting:
     #: The field, "augment.<field>" for an Augment one.
     name: str
     label: str
+    #: "int" spin box, "float" decimal spin box, "rate" a typed number (so 1e-5 fits),
+    #: "choice" a combo of ``choices``, "check" a check box; "special": the form shows it
+    #: its own way (backbone names, weights file, folds check box, precision); "none":
+    #: not on the form (carried through from the config it was given).
     editor: str
     low: float = 0
     high: float = 0
