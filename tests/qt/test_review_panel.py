@@ -100,7 +100,8 @@ def test_best_f1_button_sets_best_thresholds_and_shows_the_gain(panel, qtbot):
 
 
 def click_cell(panel: ReviewPanel, qtbot, class_index: int, cell: str) -> None:
-    panel.tabs.setCurrentIndex(0)
+    tabs = panel.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Confusion"))
     canvas = panel.confusion
     canvas.draw()
     x, y = canvas.grid.cell_center(class_index, cell)

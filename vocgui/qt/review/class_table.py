@@ -25,23 +25,32 @@ from PySide6.QtWidgets import (
 from vocgui.core.evaluation.confusion import ConfusionCounts
 from vocgui.qt.review.review_session import ReviewSession
 
-# (header, column of RunReview.table, format)
+# (short header, column of RunReview.table, format): short, so the numbers fit the pane;
+# each header's tooltip says what it is.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Class", "class", "{}"), ("Support", "support", "{:d}"),
-    ("Precision", "precision", "{:.3f}"), ("Recall", "recall", "{:.3f}"),
-    ("F1", "f1", "{:.3f}"), ("Threshold", "threshold", "{:.3f}"),
+    ("Class", "class", "{}"), ("N", "support", "{:d}"),
+    ("P", "precision", "{:.3f}"), ("R", "recall", "{:.3f}"),
+    ("F1", "f1", "{:.3f}"), ("Thr", "threshold", "{:.3f}"),
     ("AP", "ap", "{:.3f}"), ("VOC07", "ap_voc07", "{:.3f}"),
     ("VOC10", "ap_voc10", "{:.3f}"),
     ("TP", "tp", "{:d}"), ("FP", "fp", "{:d}"), ("FN", "fn", "{:d}"),
 )
 THRESHOLD_COLUMN = 5
-#: Header tooltips: which definition each AP column is.
+#: Header tooltips: what each short header means, and which definition each AP is.
 HEADER_TIPS = {
+    "support": "Support: validation images that carry the class",
+    "precision": "Precision at the class's threshold",
+    "recall": "Recall at the class's threshold",
+    "f1": "F1 at the class's threshold",
+    "threshold": "The class's threshold (double-click to edit)",
     "ap": "scikit-learn's average precision (no interpolation)",
     "ap_voc07": "PASCAL VOC2007 devkit: 11-point interpolated AP (labels from difficult "
                 "objects only are ignored)",
     "ap_voc10": "PASCAL VOC2010+ devkit: area under the monotone precision/recall curve "
                 "(labels from difficult objects only are ignored)",
+    "tp": "True positives at the threshold",
+    "fp": "False positives at the threshold",
+    "fn": "False negatives at the threshold",
 }
 #: Sort role: raw values, so the proxy sorts numbers as numbers.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -105,6 +105,9 @@ class ReviewPanel(QWidget):
         #: Which run is shown and why ("Run 3, the newest completed run").
         self.shown_caption = ""
         self.tabs = QTabWidget()
+        # The per-class table is a tab of its own: beside the grids it needed sideways
+        # scrolling at 1280 px, and each view gets the pane's whole width this way.
+        self.tabs.addTab(self.class_table, "Per class")
         self.tabs.addTab(_scrolled(self.confusion), "Confusion")
         self.tabs.addTab(_scrolled(self.curves), "PR curves")
         self.tabs.addTab(self.issues, "Likely label errors")
@@ -136,13 +139,8 @@ class ReviewPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.picker, 1)
         top.addWidget(self.export_button)
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(self.class_table)
-        upper.addWidget(self.tabs)
-        upper.setStretchFactor(1, 2)
-        upper.setSizes([620, 880])  # the table's ten columns fit without scrolling
         whole = QSplitter(Qt.Orientation.Vertical)
-        whole.addWidget(upper)
+        whole.addWidget(self.tabs)
         whole.addWidget(self.gallery)
         whole.setStretchFactor(0, 3)
         whole.setStretchFactor(1, 2)
