@@ -31,8 +31,8 @@ from vocgui.core.project import ChangeEvent, ProjectError
 from vocgui.core.project.commands import SetReview, SetSplits
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
+from vocgui.qt.background import BackgroundCall
 from vocgui.qt.duplicates.group_tree import GroupTree
-from vocgui.qt.review.worker import BackgroundCall
 
 #: (combo text, which groups it shows)
 _SHOW = (("All groups", "all"), ("Leaks across splits", "leak"),

@@ -26,8 +26,8 @@ from vocgui.core.embedding_map import layout, load_run_features, runs_with_featu
 from vocgui.core.map_colours import COLOURINGS, Colouring, colouring
 from vocgui.core.project import ChangeEvent, RunEvent
 from vocgui.qt.app_state import AppState
+from vocgui.qt.background import BackgroundCall
 from vocgui.qt.map.scatter import MapScatter
-from vocgui.qt.review.worker import BackgroundCall
 from vocgui.qt.thumbnails.loader import ThumbnailLoader
 
 _NONE_COLOUR = "#c8c8c8"

@@ -25,7 +25,7 @@ from vocgui.core.evaluation.report import UNDEFINED
 from vocgui.core.evaluation.review_runs import load_review, run_caption, run_threshold
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
-from vocgui.qt.review.worker import BackgroundCall
+from vocgui.qt.background import BackgroundCall
 
 #: (metric, header) columns shown; each as "A", "B", "Δ".
 SHOWN = (("f1", "F1"), ("ap", "AP"), ("precision", "P"), ("recall", "R"))

@@ -28,9 +28,9 @@ from vocgui.core.evaluation.review_runs import checked_description
 from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
+from vocgui.qt.background import BackgroundCall
 from vocgui.qt.review.issues_model import IssuesModel
 from vocgui.qt.review.review_session import ReviewSession
-from vocgui.qt.review.worker import BackgroundCall
 
 
 class IssuesView(QWidget):

@@ -33,6 +33,7 @@ from vocgui.core.project import Project, RunEvent
 from vocgui.core.wording import plural
 from vocgui.plots.review_report import write_report
 from vocgui.qt.app_state import AppState
+from vocgui.qt.background import BackgroundCall
 from vocgui.qt.review.canvases import ConfusionCanvas, PrCurvesCanvas
 from vocgui.qt.review.class_table import ClassTableModel, ClassTableView
 from vocgui.qt.review.compare_view import CompareView
@@ -40,7 +41,6 @@ from vocgui.qt.review.controls import RunPicker, ThresholdBar
 from vocgui.qt.review.gallery import Gallery
 from vocgui.qt.review.issues_view import IssuesView
 from vocgui.qt.review.review_session import ReviewSession
-from vocgui.qt.review.worker import BackgroundCall
 
 
 def _list_runs(path: Path) -> pd.DataFrame:

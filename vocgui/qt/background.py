@@ -1,4 +1,5 @@
-"""Running one review computation at a time off the GUI thread.
+"""Running one computation at a time off the GUI thread (review loading, the map, the
+duplicates finder, exports).
 
 :class:`BackgroundCall` runs a plain function on Qt's global thread pool and delivers its
 result (or the error message) on the GUI thread. Starting a new call makes the result of
@@ -32,7 +33,7 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # noqa: BLE001 - any failure goes to the view as a message
-            log.exception("review background call failed")
+            log.exception("background call failed")
             self.relay.finished.emit(self.token, False, f"{type(exc).__name__}: {exc}")
         else:
             self.relay.finished.emit(self.token, True, result)
