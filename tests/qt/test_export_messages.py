@@ -28,9 +28,10 @@ def test_voc_export_into_a_new_folder_reports_the_images_listed(qtbot, demo_root
     members = voc_split_members(window.state.project)
     listed = len(members["trainval"]) + len(members["test"])
     seen = answer_dialogs(press(OK))
-    written = window.menus.exchange.export("voc", tmp_path / "not" / "yet" / "there")
+    written = tmp_path / "not" / "yet" / "there"
+    assert window.menus.exchange.export("voc", written)
     qtbot.waitUntil(lambda: len(seen) == 1)
-    assert written is not None and (written / "ImageSets" / "Main").is_dir()
+    assert (written / "ImageSets" / "Main").is_dir()
     assert seen[0].startswith(f"{listed:,} images listed by split in {written}")
 
 
@@ -40,7 +41,7 @@ def test_voc_export_without_splits_says_why_nothing_was_written(qtbot, demo_root
     shutil.copytree(demo_root, plain, ignore=shutil.ignore_patterns("ImageSets"))
     window = open_window(qtbot, settings, plain)
     seen = answer_dialogs(press(OK))
-    assert window.menus.exchange.export("voc", tmp_path / "voc") is None
+    assert window.menus.exchange.export("voc", tmp_path / "voc")
     qtbot.waitUntil(lambda: len(seen) == 1)
     assert "no image has a train, val or test split" in seen[0]
     assert "written to" not in seen[0] and not (tmp_path / "voc").exists()
@@ -53,7 +54,8 @@ def test_the_voc_folder_dialog_takes_the_name_of_a_folder_not_made_yet(qtbot, de
 
     def type_the_name(dialog):
         assert isinstance(dialog, QFileDialog), dialog
-        assert dialog.selectedFiles()[0].endswith("-imagesets")  # a name is suggested
+        # The dataset folder's name is suggested, not the project file's.
+        assert Path(dialog.selectedFiles()[0]).name == f"{demo_root.name}-imagesets"
         dialog.selectFile(str(target))
         dialog.accept()
 

@@ -1,11 +1,11 @@
 """File > Export and File > Import Labels: the project's exports and the CSV label import
 (``vocgui.core.project.export`` / ``label_import``) behind dialogs.
 
-Exports read the live project, which belongs to the GUI thread (docs/architecture.md:
-a worker would have to open its own read-only copy); they take well under a second for
-17k images (CSV ~50 ms, VOC ImageSets ~0.3 s measured), so they run here with a busy
-cursor. An import is one undoable command, shown with the matching report before it is
-applied.
+An export runs on a pool thread (:class:`~vocgui.qt.background.BackgroundCall`) on its own
+read-only Project opened from the file, since the live one belongs to the GUI thread
+(docs/architecture.md); every committed edit is on disk, so it writes what the window
+shows. One export runs at a time: asking for another meanwhile is refused with a message.
+An import is one undoable command, shown with the matching report before it is applied.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from vocgui.core.project import Project
 from vocgui.core.project.errors import ExportError, ProjectIOError
@@ -28,6 +26,7 @@ from vocgui.core.project.export import (
 from vocgui.core.project.label_import import plan_label_import
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
+from vocgui.qt.background import BackgroundCall
 
 #: kind -> (menu text, the core export, file-dialog filter; None = choose a folder)
 EXPORTS: dict[str, tuple[str, Callable, str | None]] = {
@@ -37,7 +36,7 @@ EXPORTS: dict[str, tuple[str, Callable, str | None]] = {
 }
 
 
-#: kind -> the end of the name a save dialog suggests (after the project's name).
+#: kind -> the end of the name a save dialog suggests (after the dataset folder's name).
 SUGGESTED_SUFFIX = {"csv": "-labels.csv", "jsonl": "-labels.jsonl", "voc": "-imagesets"}
 
 
@@ -56,13 +55,37 @@ def _written_text(kind: str, project: Project, written: Path) -> str:
     return f"{plural(listed, 'image')} listed by split in {written}{left_out}{not_labeled}"
 
 
+def suggested_name(project: Project, kind: str) -> str:
+    """The file or folder name a save dialog offers: the dataset folder's name (the
+    project's first root; the project file's own name is a hash for projects kept in the
+    data folder) and the kind's suffix."""
+    base = Path(project.roots[0]).name if project.roots else Path(project.path).stem
+    return f"{base}{SUGGESTED_SUFFIX[kind]}"
+
+
+def run_export(project_path: Path, kind: str, target: Path) -> tuple[bool, str]:
+    """Runs on a pool thread, on its own read-only Project: export ``kind`` to ``target``.
+    Returns (written, the message for the user: what was written, or why not)."""
+    try:
+        with Project.open(project_path, read_only=True) as project:
+            written = EXPORTS[kind][1](project, target)
+            return True, _written_text(kind, project, written)
+    except (ExportError, ProjectIOError) as exc:
+        return False, str(exc)
+    except OSError as exc:  # its own text names the temporary file, not the target
+        return False, f"{target} could not be written: {exc.strerror or exc}"
+
+
 class ExportImport:
     """Runs exports and imports for the project open in ``state``; messages go to
-    ``parent``'s dialogs."""
+    ``parent``'s dialogs and status bar."""
 
-    def __init__(self, state: AppState, parent: QWidget) -> None:
+    def __init__(self, state: AppState, parent: QMainWindow) -> None:
         self.state = state
         self.parent = parent
+        self.exporting = BackgroundCall(parent)
+        self.exporting.done.connect(self._export_done)
+        self.exporting.failed.connect(self._export_failed)
 
     def ask_export(self, kind: str) -> None:
         """Ask where, then export (menu entry point)."""
@@ -71,7 +94,7 @@ class ExportImport:
             return
         text, _, file_filter = EXPORTS[kind]
         title = f"Export {text.rstrip('…')}"
-        suggested = str(Path.home() / f"{Path(project.path).stem}{SUGGESTED_SUFFIX[kind]}")
+        suggested = str(Path.home() / suggested_name(project, kind))
         if file_filter is None:
             # A save dialog, not a folder chooser: the new folder's name may be typed in.
             target, _ = QFileDialog.getSaveFileName(
@@ -82,22 +105,33 @@ class ExportImport:
         if target:
             self.export(kind, Path(target))
 
-    def export(self, kind: str, target: Path) -> Path | None:
-        """Export to ``target``; says where it went, or why not. Returns the written path."""
+    def export(self, kind: str, target: Path) -> bool:
+        """Start exporting to ``target`` off the GUI thread; a message box says where it
+        went, or why not, when it is done. Returns whether it started (not while another
+        export runs)."""
         project = self.state.project
         if project is None:
-            return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = EXPORTS[kind][1](project, target)
-        except (ExportError, ProjectIOError, OSError) as exc:
-            self._tell(QMessageBox.Icon.Warning, "Export failed", str(exc))
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self._tell(QMessageBox.Icon.Information, "Exported", _written_text(
-            kind, project, written))
-        return written
+            return False
+        if self.exporting.running:
+            self._tell(QMessageBox.Icon.Information, "Export already running",
+                       "An export is still being written; try again when it has finished.")
+            return False
+        self.parent.statusBar().showMessage(f"Exporting to {target}…")
+        path = project.path
+        self.exporting.start(lambda: run_export(path, kind, target))
+        return True
+
+    def _export_done(self, outcome: tuple[bool, str]) -> None:
+        written, text = outcome
+        self.parent.statusBar().clearMessage()
+        if written:
+            self._tell(QMessageBox.Icon.Information, "Exported", text)
+        else:
+            self._tell(QMessageBox.Icon.Warning, "Export failed", text)
+
+    def _export_failed(self, message: str) -> None:
+        self.parent.statusBar().clearMessage()
+        self._tell(QMessageBox.Icon.Warning, "Export failed", message)
 
     def ask_import(self) -> None:
         """Ask for a CSV, then import (menu entry point)."""
