@@ -235,7 +235,11 @@ class TrainingPanel(QWidget):
             self.progress.setFormat("Preparing the first batch…")
             self.device_line.show_run_device(event.get("device", "unknown"))
         elif kind == "excluded":
-            self._excluded.append((str(event.get("file")), str(event.get("reason"))))
+            # An image the pre-check left out of training is left out of scoring too, and
+            # reported again there: name each image once, with the first reason.
+            file = str(event.get("file"))
+            if all(known != file for known, _ in self._excluded):
+                self._excluded.append((file, str(event.get("reason"))))
             self._show_status(f"Run {self.session.run_id}: "
                               f"{excluded_summary(self._excluded).strip()}")
         elif kind == "log":
