@@ -114,8 +114,10 @@ class TrainingPanel(QWidget):
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.class_table)
         lower.addWidget(self.runs)
-        lower.setStretchFactor(0, 3)
-        lower.setStretchFactor(1, 2)
+        # Even halves: the runs list's five short columns then fit beside the class table
+        # at 1024 px, and the message column takes what is left.
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
         progress = QSplitter(Qt.Orientation.Vertical)
         progress.addWidget(curves_box)
         progress.addWidget(lower)

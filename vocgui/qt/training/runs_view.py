@@ -36,7 +36,11 @@ class RunsView(QTableWidget):
         self.verticalHeader().setDefaultSectionSize(20)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The message takes the width that is left and is elided there (its tooltip has
+        # all of it): sized to its contents, a long one pushed the list into sideways
+        # scrolling.
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.itemSelectionChanged.connect(self._emit_selected)
 
     def refresh(self, project: Project | None) -> None:
@@ -58,6 +62,7 @@ class RunsView(QTableWidget):
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(str(value))
                 item.setData(Qt.ItemDataRole.UserRole, int(run["id"]))
+                item.setToolTip(str(value))
                 if column == 4:
                     item.setForeground(QColor(STATUS_COLORS.get(str(value), "#000000")))
                 self.setItem(row, column, item)
