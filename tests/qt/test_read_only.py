@@ -76,3 +76,21 @@ def test_vocgui_read_only_opens_a_locked_project(locked_project, tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert out.is_file()
+
+
+def test_training_cannot_start_in_a_read_only_window(qtbot, locked_project):
+    from vocgui.qt.training import TrainingPanel
+    from vocgui.qt.training.panel import READ_ONLY_TIP
+
+    state = AppState()
+    panel = TrainingPanel(state)
+    qtbot.addWidget(panel)
+    state.set_project(Project.open(locked_project.path, read_only=True))
+    assert not panel.start_button.isEnabled()
+    assert panel.start_button.toolTip() == READ_ONLY_TIP
+    panel.start()  # a shortcut or a stale click: still nothing is recorded
+    assert state.project.runs().empty and READ_ONLY_TIP in panel.status_line.text()
+    state.project.close()
+    state.set_project(locked_project)  # the editing window may train
+    assert panel.start_button.isEnabled() and panel.start_button.toolTip() == ""
+    panel.shutdown()

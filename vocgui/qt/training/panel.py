@@ -45,6 +45,9 @@ from vocgui.training.config import ConfigError
 from vocgui.training.run_start import RunStartError
 
 #: Status line colour per run outcome.
+#: Why Start is off in a read-only window (the tooltip of the disabled button).
+READ_ONLY_TIP = ("Opened read-only: a run is recorded in the project, so training needs "
+                 "the project opened for editing (File > Open).")
 OUTCOME_COLORS = {"completed": "#1b7a3a", "stopped": "#a0620b", "failed": "#b3261e"}
 
 
@@ -140,6 +143,9 @@ class TrainingPanel(QWidget):
         """Start a run of the form's config on a snapshot of the project's labels."""
         project = self.state.project
         if project is None or self.session is not None:
+            return
+        if project.read_only:
+            self._show_status(READ_ONLY_TIP, "failed")
             return
         try:
             config = self.form.config()
@@ -287,7 +293,11 @@ class TrainingPanel(QWidget):
 
     def _sync_buttons(self) -> None:
         running = self.session is not None
-        self.start_button.setEnabled(self.state.project is not None and not running)
+        project = self.state.project
+        read_only = project is not None and project.read_only
+        # A run is recorded in the project file, which a read-only window never writes.
+        self.start_button.setEnabled(project is not None and not read_only and not running)
+        self.start_button.setToolTip(READ_ONLY_TIP if read_only else "")
         self.stop_button.setEnabled(running)
         self.form.setEnabled(not running)
 
