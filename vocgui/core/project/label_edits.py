@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vocgui.core.project.change_events import ChangeEvent
+from vocgui.core.project.image_editors import record_editor
 from vocgui.core.project.labelling import (
     check_class_name,
     check_label_set,
@@ -142,6 +143,7 @@ class LabelEditsMixin:
                 conn.executemany("UPDATE images SET review = ?, note = ? WHERE id = ?",
                                  zip(codes, notes, row_ids, strict=True))
             flipped = self._write_labeled(conn, rows, old_states, states)
+            record_editor(conn, rows)
         self._images.loc[rows, "review"] = pd.Series(list(statuses), index=rows, dtype=str)
         columns: tuple[str, ...] = ("review",)
         if notes is not None:
@@ -191,6 +193,7 @@ class LabelEditsMixin:
             conn.executemany("INSERT INTO labels VALUES (?, ?)",
                              zip(rows[add_r].tolist(), ids[add_c].tolist(), strict=True))
             flipped = self._write_labeled(conn, rows, old_states, states)
+            record_editor(conn, np.union1d(rows[np.union1d(add_r, del_r)], flipped))
         if new_classes:
             self._classes.names.extend(new_classes)
             self._classes.ids.extend(new_ids)

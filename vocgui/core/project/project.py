@@ -23,6 +23,7 @@ from vocgui.core.project.building import write_new_project
 from vocgui.core.project.change_events import ChangeEvent, EventHub
 from vocgui.core.project.class_edits import ClassEditsMixin
 from vocgui.core.project.hash_cache import HashCacheMixin
+from vocgui.core.project.image_editors import read_editors
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import MIGRATIONS, Migration
@@ -206,6 +207,11 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
             "action": pd.Series([r[3] for r in rows], dtype=str),
             "detail": pd.Series([json.loads(r[4]) for r in rows], dtype=object),
         })
+
+    def last_editors(self) -> pd.Series:
+        """Who last changed each image's labels or review (index = image id, '' where
+        nobody has since the project was made)."""
+        return read_editors(self._store.conn, len(self._images))
 
     # --- shared by the edit mixins -----------------------------------------------------
     @contextmanager

@@ -7,6 +7,7 @@ reordering a class touches one row of ``classes`` and never the labels; a bulk e
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,9 +44,66 @@ def _add_scoring_pass(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE predictions ADD COLUMN features TEXT")
 
 
+#: Version 5: team labeling. ``image_edits``: who last changed each image's labels or
+#: review (the edit log says the same, but per image it would be a scan of every entry).
+#: ``claims``: an image taken by an annotator until ``expires`` (ISO-8601 UTC text, which
+#: sorts as time). ``agreement_images``: the images of the agreement sample, each labeled
+#: independently by several annotators into ``agreement_labels`` (one row per image and
+#: annotator: the class ids, a JSON list, so "labeled, no class present" is a row with
+#: ``[]``), apart from the image's own labels; ``settled`` is when its final labels were
+#: decided ('' = not yet). Plain SQL types, no ``WITHOUT ROWID``: the PostgreSQL store
+#: builds the same tables from this text.
+TEAM_DDL = """
+CREATE TABLE image_edits (
+    image_id INTEGER PRIMARY KEY, who TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX image_edits_by_who ON image_edits (who);
+CREATE TABLE claims (
+    image_id INTEGER PRIMARY KEY, who TEXT NOT NULL, claimed TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE INDEX claims_by_who ON claims (who);
+CREATE TABLE agreement_images (
+    image_id INTEGER PRIMARY KEY, added TEXT NOT NULL, added_by TEXT NOT NULL,
+    settled TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE agreement_labels (
+    image_id INTEGER NOT NULL, who TEXT NOT NULL, class_ids TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (image_id, who)
+);
+"""
+
+#: Edit-log actions that change an image's labels or review, each logging its ``rows``.
+IMAGE_EDIT_ACTIONS = ("set_labels", "set_label_rows", "set_row_labels", "add_label",
+                      "remove_label", "set_review", "set_review_rows")
+
+
+def _add_team_tables(conn: sqlite3.Connection) -> None:
+    """Version 5: the team tables (:data:`TEAM_DDL`); who last edited each image is
+    filled in from the edit log, so older edits are attributed too."""
+    for statement in TEAM_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    last: dict[int, tuple[str, str]] = {}
+    marks = ", ".join("?" * len(IMAGE_EDIT_ACTIONS))
+    for at, who, detail in conn.execute(
+            f"SELECT at, who, detail FROM edit_log WHERE action IN ({marks}) ORDER BY id",
+            IMAGE_EDIT_ACTIONS):
+        try:
+            rows = json.loads(detail).get("rows", [])
+        except (ValueError, AttributeError):
+            continue  # an entry this vocgui did not write: no rows to attribute
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, int):
+                last[row] = (who, at)
+    conn.executemany("INSERT INTO image_edits (image_id, who, at) VALUES (?, ?, ?)",
+                     [(row, who, at) for row, (who, at) in last.items()])
+
+
 #: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
 #: inside the transaction that also records the new version.
-MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state, _add_scoring_pass]
+MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state, _add_scoring_pass,
+                               _add_team_tables]
 
 #: The schema this vocgui writes. Bump it by appending a migration for every change.
 SCHEMA_VERSION = len(MIGRATIONS) + 1
@@ -116,7 +174,7 @@ CREATE TABLE predictions (
     rows BLOB NOT NULL, scores BLOB NOT NULL, in_sample BLOB, features TEXT,
     PRIMARY KEY (run_id, split)
 );
-""" + IMAGE_HASHES_DDL
+""" + IMAGE_HASHES_DDL + TEAM_DDL
 
 
 def read_version(conn: sqlite3.Connection, path: Path) -> int:

@@ -8,7 +8,6 @@ loss); ``benchmarks/bench_edits.py`` shows an edit still commits well under 5 ms
 from __future__ import annotations
 
 import fcntl
-import getpass
 import json
 import os
 import sqlite3
@@ -25,6 +24,7 @@ from vocgui.core.project.errors import (
     ProjectLockedError,
 )
 from vocgui.core.project.schema import MIGRATIONS, Migration, check_version, migrate, read_version
+from vocgui.core.project.user import current_user
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -32,14 +32,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 def now_utc() -> str:
     """The current time as an ISO-8601 UTC string (what the edit log records)."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def current_user() -> str:
-    """The login name for the edit log; 'unknown' where the system cannot tell."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def io_error(path: Path, doing: str, exc: BaseException) -> ProjectIOError:

@@ -1,0 +1,33 @@
+"""Who last changed each image's labels or review: the ``image_edits`` table (schema 5).
+
+Kept in the transaction of every label and review edit (and its undo), so it always
+agrees with the edit log; read on demand (the table filter, ``vocgui claim --status``),
+never held in memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from vocgui.core.project.store import now_utc
+from vocgui.core.project.user import current_user
+
+
+def record_editor(conn, rows: np.ndarray) -> None:
+    """Inside a write: the current user edited ``rows`` now."""
+    if len(rows):
+        who, at = current_user(), now_utc()
+        conn.executemany(
+            "INSERT INTO image_edits (image_id, who, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (image_id) DO UPDATE SET who = excluded.who, at = excluded.at",
+            [(int(r), who, at) for r in rows])
+
+
+def read_editors(conn, n_images: int) -> pd.Series:
+    """Who last edited each image (index = image id; '' where nobody has)."""
+    who = np.full(n_images, "", dtype=object)
+    for row, name in conn.execute("SELECT image_id, who FROM image_edits"):
+        if 0 <= row < n_images:
+            who[row] = name
+    return pd.Series(who, dtype=object, name="last_editor")
