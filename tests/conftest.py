@@ -79,3 +79,49 @@ def every_setting_changed():
                 if getattr(owner, f.name) == getattr(base, f.name)]
         assert not same, f"give these settings a non-default value here: {same}"
     return config
+
+
+@pytest.fixture(scope="session")
+def demo_unlabeled_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo dataset with an unlabeled part: 60 annotated images, 20 without XMLs."""
+    from vocgui.core.demo import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo_unlabeled"), n_images=60, seed=1,
+                      n_unlabeled=20)
+
+
+def _record_scoring_run(project, seed: int = 0, classes=None, rows=None) -> int:
+    """Record a completed run whose scoring pass (split "all") scored ``rows`` (default:
+    every image) for ``classes`` (default: the project's), through the same core calls a
+    training run's events make: labeled images score near their labels, in-sample when
+    their split is 'train'; the others alternate between confident scores and spread-out ones."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    classes = list(project.classes if classes is None else classes)
+    rows = np.arange(len(project.images)) if rows is None else np.asarray(rows)
+    run_id = project.create_run({"backbone": "small_cnn", "threshold": 0.5},
+                                project.snapshot())
+    labeled = project.images["labeled"].to_numpy(dtype=bool)[rows]
+    column = [project.classes.index(c) if c in project.classes else -1 for c in classes]
+    truth = np.zeros((len(rows), len(classes)), dtype=bool)
+    for k, j in enumerate(column):
+        if j >= 0:
+            truth[:, k] = project.labels[rows, j]
+    near = np.where(truth, 0.95, 0.03) + rng.uniform(-0.02, 0.02, truth.shape)
+    spread = rng.uniform(0.0, 1.0, truth.shape)
+    sure = np.arange(len(rows)) % 2 == 0  # every other image: sure of every class
+    spread[sure] = np.where(spread[sure] > 0.7, 0.97, 0.02)
+    scores = np.where(labeled[:, None], near, spread).astype(np.float32)
+    in_sample = labeled & (project.images["split"].to_numpy()[rows] == "train")
+    project.save_predictions(run_id, rows, classes, scores, split="all",
+                             in_sample=in_sample)
+    project.finish_run(run_id, "completed", message="scored for the tests")
+    return run_id
+
+
+@pytest.fixture
+def record_scoring_run():
+    """``record(project, seed=0, classes=None, rows=None) -> run id``: see
+    :func:`_record_scoring_run`."""
+    return _record_scoring_run

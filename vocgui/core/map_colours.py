@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vocgui.core.suggestions.scores import uncertainty_of
+
 #: (key, menu text)
 COLOURINGS = (("class", "Class (first label)"), ("n_labels", "Number of labels"),
               ("split", "Split"), ("labeled", "Labeled / unlabeled"),
@@ -56,5 +58,5 @@ def colouring(key: str, labels: np.ndarray, classes: list[str], splits,
         if key == "label_error":  # how far the given labels are from what the model says
             values[scored_rows] = np.abs(labels[scored_rows].astype(np.float32) - p).max(1)
         elif key == "uncertainty":  # scores near 0.5 are the model's doubt
-            values[scored_rows] = (1.0 - np.abs(2.0 * p - 1.0)).max(axis=1)
+            values[scored_rows] = uncertainty_of(p)
     return Colouring(key, values=values)

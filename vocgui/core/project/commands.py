@@ -88,10 +88,14 @@ class SetLabels(_LabelCommand):
 
 
 class SetLabelRows(_LabelCommand):
-    def __init__(self, project: Project, rows, matrix: np.ndarray) -> None:
+    """Each row gets its row of ``matrix`` (class order) and becomes labeled; ``text``
+    names the edit when it is more than that (accepting the model's suggestions)."""
+
+    def __init__(self, project: Project, rows, matrix: np.ndarray,
+                 text: str | None = None) -> None:
         super().__init__(project, rows)
         self.matrix = np.asarray(matrix, dtype=bool).copy()
-        self.text = f"Set labels of {_images(len(self.rows))}"
+        self.text = text or f"Set labels of {_images(len(self.rows))}"
 
     def _apply(self) -> None:
         self.project.set_label_rows(self.rows, self.matrix)

@@ -217,6 +217,11 @@ class RunsMixin:
                      else np.frombuffer(found[3], dtype=np.uint8).astype(bool))
         return Predictions(rows, classes, scores, y_true, split, in_sample, found[4])
 
+    def scored_image_counts(self, split: str = "all") -> dict[int, int]:
+        """How many images each run saved scores of on ``split``, without reading them."""
+        return {int(run_id): int(n) for run_id, n in self._store.conn.execute(
+            "SELECT run_id, length(rows) / 8 FROM predictions WHERE split = ?", (split,))}
+
     def _run_row(self, run_id: int) -> tuple:
         row = self._store.conn.execute(
             "SELECT created, finished, status, model_path, message, config, snapshot "
