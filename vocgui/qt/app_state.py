@@ -53,6 +53,8 @@ class _QtCommand(QUndoCommand):
             return
         if not self.state.report_failure(self.command.undo, f"Undo {self.command.text}"):
             self._step_back(self.state.undo_stack.redo)
+        elif self.command.left.cells:  # someone else changed some of its cells since
+            self.state.edit_refused.emit(self.command.left.message(), False)
 
     def _step_back(self, move: Callable[[], None]) -> None:
         # Qt moves its index after this returns; move it back then, without running the

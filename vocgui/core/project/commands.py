@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from vocgui.core.project.project import Project
+from vocgui.core.project.undo_merge import LeftCells, merge_undo
 from vocgui.core.wording import plural
 
 
@@ -26,9 +27,13 @@ def _names(names: Iterable[str]) -> str:
 
 
 class Command:
-    """Base: ``text`` for menus and the edit log, ``redo()`` applies, ``undo()`` reverts."""
+    """Base: ``text`` for menus and the edit log, ``redo()`` applies, ``undo()`` reverts.
+
+    After ``undo()``, ``left`` names the changes someone else made since to cells this
+    command changed: undo left those as they are (``left.message()`` says so)."""
 
     text = ""
+    left = LeftCells()
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -53,7 +58,8 @@ class Command:
 
 
 class _LabelCommand(Command):
-    """Remembers the rows' labels and the class list; undo puts both back."""
+    """Remembers the rows' labels and the class list; undo puts back the cells it changed
+    that nobody changed since (:mod:`.undo_merge`), and drops the classes it created."""
 
     def __init__(self, project: Project, rows) -> None:
         super().__init__(project)
@@ -65,15 +71,60 @@ class _LabelCommand(Command):
         self._matrix = p.labels[self.rows].copy()
         self._labeled = p.images["labeled"].to_numpy(dtype=bool)[self.rows].copy()
 
+    def redo(self) -> None:
+        super().redo()
+        p = self.project
+        self._after_classes = p.classes
+        self._after = p.labels[self.rows].copy()
+        self._after_labeled = p.images["labeled"].to_numpy(dtype=bool)[self.rows].copy()
+        self._logged = p.log_position()
+
     def _revert(self) -> None:
         p = self.project
-        if p.classes == self._classes:
-            p.set_label_rows(self.rows, self._matrix, self._labeled)
+        columns = [p.classes.index(n) for n in self._after_classes if n in p.classes]
+        now = np.zeros_like(self._after)
+        kept = [j for j, n in enumerate(self._after_classes) if n in p.classes]
+        now[:, kept] = p.labels[np.ix_(self.rows, columns)]
+        before = np.pad(self._matrix, ((0, 0), (0, self._after.shape[1] - len(self._classes))))
+        cells, since = merge_undo(before, self._after, now)
+        states, states_since = merge_undo(
+            self._labeled, self._after_labeled,
+            p.images["labeled"].to_numpy(dtype=bool)[self.rows])
+        self._note_left(since, states_since)
+        created = self._after_classes[len(self._classes):]
+        if created and p.classes == self._after_classes and not since.any() \
+                and not self._used_elsewhere(created):
+            # redo created classes: drop them again in the same transaction
+            p.restore_classes(self._classes, self._colors, self.rows,
+                              cells[:, :len(self._classes)])
+            if not states.all():  # tagging made unlabeled images labeled
+                p.set_labeled(self.rows, states)
             return
-        # redo created classes: drop them again in the same transaction
-        p.restore_classes(self._classes, self._colors, self.rows, self._matrix)
-        if not self._labeled.all():  # tagging made unlabeled images labeled
-            p.set_labeled(self.rows, self._labeled)
+        target = np.zeros((len(self.rows), len(p.classes)), dtype=bool)
+        target[:, columns] = cells[:, kept]
+        rest = [j for j, n in enumerate(p.classes) if n not in self._after_classes]
+        target[:, rest] = p.labels[np.ix_(self.rows, rest)]  # classes added since
+        p.set_label_rows(self.rows, target, states)
+
+    def _used_elsewhere(self, names: Sequence[str]) -> bool:
+        """Whether an image outside this command's rows carries one of ``names`` (a
+        class this command created that someone has used since: undo keeps it)."""
+        p = self.project
+        outside = np.ones(len(p.images), dtype=bool)
+        outside[self.rows] = False
+        return bool(p.labels[np.ix_(outside, [p.classes.index(n) for n in names])].any())
+
+    def _note_left(self, since: np.ndarray, states_since: np.ndarray) -> None:
+        p = self.project
+        names = p.images["filename"].to_numpy(dtype=object)
+        touched = np.flatnonzero(since.any(axis=1) | states_since)
+        editors = p.editors_since(self._logged, self.rows[touched]) if len(touched) else {}
+        cells = [(names[self.rows[i]], repr(self._after_classes[j]),
+                  editors.get(self.rows[i], "")) for i, j in zip(*np.nonzero(since),
+                                                                   strict=True)]
+        cells += [(names[self.rows[i]], "the labeled state", editors.get(self.rows[i], ""))
+                  for i in np.flatnonzero(states_since)]
+        self.left = LeftCells(tuple(cells))
 
 
 class SetLabels(_LabelCommand):
@@ -164,8 +215,29 @@ class SetReview(Command):
     def _apply(self) -> None:
         self.project.set_review(self.rows, self.status, self.note)
 
+    def redo(self) -> None:
+        super().redo()
+        self._after = self._now()
+        self._logged = self.project.log_position()
+
+    def _now(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        images = self.project.images
+        return (images["review"].to_numpy(dtype=object)[self.rows],
+                images["note"].to_numpy(dtype=object)[self.rows],
+                images["labeled"].to_numpy(dtype=bool)[self.rows])
+
     def _revert(self) -> None:
-        self.project.set_review_rows(self.rows, self._statuses, self._notes, self._labeled)
+        before = (np.asarray(self._statuses, dtype=object),
+                  np.asarray(self._notes, dtype=object), self._labeled)
+        merged = [merge_undo(b, a, n) for b, a, n in zip(before, self._after, self._now(),
+                                                         strict=True)]
+        names = self.project.images["filename"].to_numpy(dtype=object)[self.rows]
+        left = [i for i in range(len(self.rows)) if any(since[i] for _, since in merged)]
+        editors = self.project.editors_since(self._logged, self.rows[left]) if left else {}
+        self.left = LeftCells(tuple((names[i], "the review", editors.get(self.rows[i], ""))
+                                    for i in left))
+        (statuses, _), (notes, _), (labeled, _) = merged
+        self.project.set_review_rows(self.rows, statuses.tolist(), notes.tolist(), labeled)
 
 
 class SetSplits(Command):

@@ -7,9 +7,12 @@ never held in memory.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
+from vocgui.core.project.schema import IMAGE_EDIT_ACTIONS
 from vocgui.core.project.store import now_utc
 from vocgui.core.project.user import current_user
 
@@ -31,3 +34,24 @@ def read_editors(conn, n_images: int) -> pd.Series:
         if 0 <= row < n_images:
             who[row] = name
     return pd.Series(who, dtype=object, name="last_editor")
+
+
+def last_log_id(conn) -> int:
+    """The id of the newest edit-log entry (0 for none): where "since" starts."""
+    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM edit_log").fetchone()[0]
+
+
+def editors_since(conn, log_id: int, rows, other_than: str | None = None) -> dict[int, str]:
+    """Who, of the label and review edits logged after entry ``log_id`` by users other
+    than ``other_than``, last touched each of ``rows`` (rows nobody touched are left
+    out)."""
+    wanted = {int(r) for r in rows}
+    marks = ", ".join("?" * len(IMAGE_EDIT_ACTIONS))
+    found: dict[int, str] = {}
+    for who, detail in conn.execute(
+            f"SELECT who, detail FROM edit_log WHERE id > ? AND action IN ({marks}) "
+            "AND who != ? ORDER BY id", (log_id, *IMAGE_EDIT_ACTIONS, other_than or "")):
+        for row in json.loads(detail).get("rows", []):
+            if row in wanted:
+                found[row] = who
+    return found

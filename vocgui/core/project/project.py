@@ -19,22 +19,25 @@ import pandas as pd
 
 from vocgui.core.project import reading
 from vocgui.core.project.adding import ImageAddingMixin
+from vocgui.core.project.agreement_edits import AgreementEditsMixin
 from vocgui.core.project.building import write_new_project
 from vocgui.core.project.change_events import ChangeEvent, EventHub
+from vocgui.core.project.claims import ClaimsMixin
 from vocgui.core.project.class_edits import ClassEditsMixin
 from vocgui.core.project.hash_cache import HashCacheMixin
-from vocgui.core.project.image_editors import read_editors
+from vocgui.core.project.image_editors import editors_since, last_log_id, read_editors
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import MIGRATIONS, Migration
 from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.split_edits import SplitEditsMixin
 from vocgui.core.project.store import Store, damaged, database_error
+from vocgui.core.project.user import current_user
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
 class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, HashCacheMixin,
-              ImageAddingMixin):
+              ImageAddingMixin, ClaimsMixin, AgreementEditsMixin):
     """One vocgui project file, open for editing (or read-only)."""
 
     def __init__(self, store: Store) -> None:
@@ -212,6 +215,16 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         """Who last changed each image's labels or review (index = image id, '' where
         nobody has since the project was made)."""
         return read_editors(self._store.conn, len(self._images))
+
+    def log_position(self) -> int:
+        """The id of the newest edit-log entry (0 for none); see :meth:`editors_since`."""
+        return last_log_id(self._store.conn)
+
+    def editors_since(self, log_id: int, rows) -> dict[int, str]:
+        """Who else (not the current user) last changed the labels or review of each of
+        ``rows`` in the edits logged after entry ``log_id`` (rows nobody else touched
+        since are left out)."""
+        return editors_since(self._store.conn, log_id, rows, current_user())
 
     # --- shared by the edit mixins -----------------------------------------------------
     @contextmanager
