@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "review": ("vocgui.cli.review", "write a post-mortem report of a training run"),
     "duplicates": ("vocgui.cli.duplicates",
                    "list exact and near-duplicate images, leaks and label conflicts"),
+    "claim": ("vocgui.cli.claim", "claim the next unlabeled images, or list claims"),
+    "agreement": ("vocgui.cli.agreement", "print two annotators' agreement (Cohen's kappa)"),
     "gui": ("vocgui.cli.gui", "open the desktop app (the default)"),
 }
 

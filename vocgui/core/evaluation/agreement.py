@@ -67,7 +67,8 @@ def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float | None:
 
 def kappa_text(kappa: float | None) -> str:
     """'0.73', or 'n/a' where kappa is undefined."""
-    return "n/a" if kappa is None else f"{kappa:.2f}"
+    # + 0.0 turns a rounding -0.0 (kappa -1e-17 for exactly chance agreement) into 0.0
+    return "n/a" if kappa is None else f"{round(kappa, 2) + 0.0:.2f}"
 
 
 def _counts(name: str, a: np.ndarray, b: np.ndarray) -> ClassAgreement:
