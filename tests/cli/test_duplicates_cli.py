@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from duplicates_helpers import LEAKING, PLANTED, planted_voc  # noqa: E402
+from duplicates_helpers import (  # noqa: E402
+    LEAKING,
+    PLANTED,
+    planted_voc,
+    record_features_run,
+    thumbnail_features,
+)
 
 from vocgui.cli.main import main  # noqa: E402
 from vocgui.core.project import Project  # noqa: E402
@@ -44,8 +50,32 @@ def test_a_folder_is_reported_as_json_and_its_hashes_kept(
     assert all(g["distance"] == 0 for g in tight["groups"])
 
 
+def test_a_run_with_features_adds_embedding_near_copies(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    root, _ = planted_voc(tmp_path)
+    path = tmp_path / "p.vocgui"
+    with Project.create_from_voc(path, root, workers=1) as p:
+        run = record_features_run(p, thumbnail_features(p.absolute_paths()))
+    assert main(["duplicates", str(path), "--threshold", "0", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["features_run"] == run and report["embedding_threshold"] == 0.95
+    assert len(report["groups"]) == len(PLANTED)
+    cropped = next(g for g in report["groups"] if "copy_cropped.jpg" in g["filenames"])
+    assert cropped["methods"] == ["embedding"] and cropped["distance"] is None
+    assert main(["duplicates", str(path), "--threshold", "0", "--no-embeddings"]) == 0
+    out = capsys.readouterr().out
+    assert "copy_cropped.jpg" not in out and "hashes only" in out.splitlines()[-1]
+    assert main(["duplicates", str(path), "--threshold", "0",
+                 "--embedding-threshold", "0.99"]) == 0
+    out = capsys.readouterr().out
+    assert "copy_resized.jpg" in out and "copy_cropped.jpg" not in out  # 0.9999 vs 0.968
+    assert f"features of run {run} at cosine >= 0.99" in out.splitlines()[-1]
+
+
 def test_bad_input_is_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["duplicates", str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
     assert main(["duplicates", str(tmp_path), "--threshold", "40"]) == 2
     assert "between 0 and 15" in capsys.readouterr().err
+    assert main(["duplicates", str(tmp_path), "--embedding-threshold", "1.5"]) == 2
+    assert "above 0 and at most 1" in capsys.readouterr().err

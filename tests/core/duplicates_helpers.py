@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -88,3 +89,31 @@ def planted_voc(out: Path, n_originals: int = 40) -> tuple[Path, list[str]]:
     (root / "ImageSets" / "Main" / "train.txt").write_text("\n".join(train) + "\n")
     (root / "ImageSets" / "Main" / "val.txt").write_text("\n".join(LEAKING) + "\n")
     return root, ids
+
+
+def thumbnail_features(paths: list[str]) -> np.ndarray:
+    """Simple real embeddings of image files: each one's 16x16 greyscale thumbnail minus
+    its mean (so a cosine similarity is the thumbnails' correlation), float16. Planted
+    copies of the sample correlate at 0.96 or more, distinct sample images at 0.8 at most."""
+    rows = []
+    for path in paths:
+        with Image.open(path) as im:
+            pixels = np.asarray(im.convert("L").resize((16, 16), Image.Resampling.BOX),
+                                dtype=np.float32).ravel()
+        rows.append(pixels - pixels.mean())
+    return np.asarray(rows, dtype=np.float16)
+
+
+def record_features_run(project, features: np.ndarray) -> int:
+    """Record a completed run in ``project`` whose ``features.npy`` holds ``features``."""
+    # The file the scoring pass writes (float16 .npy), without importing Keras here.
+    from vocgui.core.atomic import save_npy_atomically
+    from vocgui.core.embedding_map import features_path
+
+    run_id = project.create_run({"backbone": "small_cnn", "note": "duplicates test"},
+                                project.snapshot())
+    project.finish_run(run_id, "completed")
+    path = features_path(project.path, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_npy_atomically(path, np.asarray(features, dtype=np.float16))
+    return run_id

@@ -11,7 +11,13 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from duplicates_helpers import LEAKING, PLANTED, planted_voc  # noqa: E402
+from duplicates_helpers import (  # noqa: E402
+    LEAKING,
+    PLANTED,
+    planted_voc,
+    record_features_run,
+    thumbnail_features,
+)
 
 from vocgui.core.project import Project  # noqa: E402
 from vocgui.qt.app_state import AppState  # noqa: E402
@@ -74,6 +80,24 @@ def test_groups_are_found_shown_and_resolved_with_undo(qtbot, state):
     excluded = np.flatnonzero(state.project.images["split"] == "excluded")
     assert len(excluded) == len(PLANTED)
     assert len(state.project.snapshot().frame) == len(state.project.images) - len(PLANTED)
+
+
+def test_a_run_with_features_finds_embedding_near_copies(qtbot, state):
+    run = record_features_run(state.project, thumbnail_features(state.project.absolute_paths()))
+    panel = DuplicatesPanel(state)
+    qtbot.addWidget(panel)
+    panel.threshold.setValue(0)  # hashes miss the resized and cropped copies at 0 bits
+    _find(qtbot, panel)
+    assert panel.tree.topLevelItemCount() == len(PLANTED)
+    assert f"(hashes and run {run}'s features)" in panel.status.text()
+    captions = [panel.tree.topLevelItem(k).text(0)
+                for k in range(panel.tree.topLevelItemCount())]
+    assert sum("(features: cosine" in c for c in captions) == 2
+    panel.use_features.setChecked(False)
+    assert not panel.similarity.isEnabled()
+    _find(qtbot, panel)
+    assert panel.tree.topLevelItemCount() == len(PLANTED) - 2
+    assert "(hashes only)" in panel.status.text()
 
 
 def test_training_asks_before_validating_on_near_copies(qtbot, state, monkeypatch):

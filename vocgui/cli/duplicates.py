@@ -1,8 +1,11 @@
-"""``vocgui duplicates PATH [--json] [--threshold D]``: exact and near-duplicate images.
+"""``vocgui duplicates PATH [--json] [--threshold D] [--embedding-threshold S]``: exact and
+near-duplicate images.
 
 PATH is a project file or a VOC folder (its project is found, or made, where the app
 keeps it). Hashes are computed for new or changed files only and cached in the project;
-when the app has the project open, it is read without caching. Prints each group with
+when the app has the project open, it is read without caching. When a run saved features
+(``features.npy``), the newest such run's embeddings also link images whose cosine
+similarity is at least S, in the same groups (each says what found it). Prints each group with
 its images' splits and labels, marking leaks (copies across train/val, or test and
 another split) and label conflicts (copies with different labels). Exit code 0, or 2 for
 bad input.
@@ -15,7 +18,11 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from vocgui.core.duplicates.thresholds import DEFAULT_THRESHOLD, MAX_HAMMING_THRESHOLD
+from vocgui.core.duplicates.thresholds import (
+    DEFAULT_SIMILARITY,
+    DEFAULT_THRESHOLD,
+    MAX_HAMMING_THRESHOLD,
+)
 
 if TYPE_CHECKING:  # the hashing stack loads only when the command runs (--help stays fast)
     from vocgui.core.duplicates.report import DuplicateReport
@@ -28,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, metavar="D",
                         help="largest perceptual-hash distance, in bits of 64, for a near "
                         f"copy (0 to {MAX_HAMMING_THRESHOLD}; default {DEFAULT_THRESHOLD})")
+    parser.add_argument("--embedding-threshold", type=float, default=DEFAULT_SIMILARITY,
+                        metavar="S", help="smallest cosine similarity of two images' "
+                        "features (from the newest run that saved them) for a near copy "
+                        f"(above 0, at most 1; default {DEFAULT_SIMILARITY})")
+    parser.add_argument("--no-embeddings", action="store_true",
+                        help="use the hashes only, even when a run has features")
 
 
 def _fail(message: str) -> int:
@@ -61,7 +74,9 @@ def as_json(report: DuplicateReport, filenames: list[str]) -> dict:
         entry = group.to_dict()
         entry["filenames"] = [filenames[r] for r in group.rows]
         groups.append(entry)
-    return {"threshold": report.threshold, "images": report.n_images, "groups": groups,
+    return {"threshold": report.threshold, "features_run": report.features_run,
+            "embedding_threshold": report.min_similarity,
+            "images": report.n_images, "groups": groups,
             "leaks": len(report.leaks), "label_conflicts": len(report.label_conflicts),
             "leaked_images": len(report.leaked_rows),
             "errors": [{"row": r, "filename": filenames[r], "error": e}
@@ -70,7 +85,7 @@ def as_json(report: DuplicateReport, filenames: list[str]) -> dict:
 
 def print_text(report: DuplicateReport, filenames: list[str]) -> None:
     for number, group in enumerate(report.groups, 1):
-        kind = "exact copies" if group.exact else f"near copies (distance {group.distance})"
+        kind = group.how_found
         marks = "".join([" LEAK" if group.leak else "",
                          " LABELS DIFFER" if group.label_conflict else ""])
         print(f"group {number}: {len(group.rows)} images, {kind}{marks}")
@@ -78,8 +93,11 @@ def print_text(report: DuplicateReport, filenames: list[str]) -> None:
             print(f"  {filenames[row]}  [{split or 'no split'}]  {', '.join(labels) or '-'}")
     for row, error in sorted(report.errors.items()):
         print(f"not hashed: {filenames[row]}: {error}")
+    features = (f", features of run {report.features_run} at cosine >= "
+                f"{report.min_similarity}" if report.features_run is not None
+                else ", hashes only")
     print(f"{len(report.groups)} groups of duplicates among {report.n_images} images "
-          f"(threshold {report.threshold}): {len(report.leaks)} leaks "
+          f"(threshold {report.threshold}{features}): {len(report.leaks)} leaks "
           f"({len(report.leaked_rows)} validation/test images with a copy elsewhere), "
           f"{len(report.label_conflicts)} with different labels")
 
@@ -88,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.threshold <= MAX_HAMMING_THRESHOLD:
         return _fail(f"--threshold must be between 0 and {MAX_HAMMING_THRESHOLD}, "
                      f"got {args.threshold}")
+    if not 0 < args.embedding_threshold <= 1:
+        return _fail(f"--embedding-threshold must be above 0 and at most 1, "
+                     f"got {args.embedding_threshold}")
     from vocgui.core.duplicates.report import find_duplicates
     from vocgui.core.project import ProjectError
 
@@ -96,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
     except (ProjectError, FileNotFoundError) as exc:
         return _fail(str(exc))
     with project:
-        report = find_duplicates(project, args.threshold, progress=_progress)
+        report = find_duplicates(project, args.threshold, progress=_progress,
+                                 min_similarity=None if args.no_embeddings
+                                 else args.embedding_threshold)
         filenames = list(project.images["filename"])
     if args.json:
         print(json.dumps(as_json(report, filenames), indent=1))

@@ -1,9 +1,12 @@
-"""Duplicate groups from image hashes, with what they mean for the labels and the splits.
+"""Duplicate groups from image hashes and embeddings, with what they mean for the labels
+and the splits.
 
-A group is a connected set of images linked by exact copies (same content hash) or near
-copies (pHash within ``threshold`` bits, full image or its centre; see
-:mod:`.hashing`). A group whose images carry different labels is a likely label error
-(the same picture cannot be both "dog" and "cat, dog"). A group spread over 'train' and
+A group is a connected set of images linked by exact copies (same content hash), near
+copies (pHash within ``threshold`` bits, full image or its centre; see :mod:`.hashing`)
+or, when a run saved features, images whose embeddings have a cosine similarity of at
+least ``min_similarity``; each group says which of these methods linked it. A group
+whose images carry different labels is a likely label error (the same picture cannot be
+both "dog" and "cat, dog"). A group spread over 'train' and
 'val', or over 'test' and any other split, is a leak: the model is scored on near-copies
 of what it trained on.
 """
@@ -17,8 +20,12 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from vocgui.core.duplicates.search import hamming_pairs
-from vocgui.core.duplicates.thresholds import DEFAULT_THRESHOLD
+from vocgui.core.duplicates.search import cosine_pairs, hamming_pairs
+from vocgui.core.duplicates.thresholds import DEFAULT_SIMILARITY, DEFAULT_THRESHOLD
+
+#: What can link two images, in the order groups list them: the same bytes, close
+#: perceptual hashes, close embeddings.
+METHODS = ("exact", "hash", "embedding")
 
 
 @dataclass(frozen=True)
@@ -35,14 +42,18 @@ class ImageHashes:
 @dataclass(frozen=True)
 class DuplicateGroup:
     """One group of duplicates. ``rows`` are image ids (sorted); ``exact`` is True when
-    every image in it has the same bytes; ``distance`` is the largest pHash distance of
-    the links that made it (0 for exact copies)."""
+    every image in it has the same bytes; ``methods`` are the :data:`METHODS` whose links
+    made it; ``distance`` is the largest pHash distance of its hash links (0 for exact
+    copies only, None when only embeddings link it); ``similarity`` the smallest cosine
+    similarity of its embedding links (None without any)."""
 
     rows: tuple[int, ...]
     exact: bool
-    distance: int
+    distance: int | None
     labels: tuple[tuple[str, ...], ...]
     splits: tuple[str, ...]
+    methods: tuple[str, ...] = ("exact",)
+    similarity: float | None = None
 
     @property
     def label_conflict(self) -> bool:
@@ -55,9 +66,23 @@ class DuplicateGroup:
         anything else."""
         return is_leak(self.splits)
 
+    @property
+    def how_found(self) -> str:
+        """What links the group, in words: "exact copies", "near copies (hash: 6 bits)",
+        "near copies (features: cosine 0.97)" or both of the latter."""
+        if self.exact:
+            return "exact copies"
+        found = []
+        if self.distance is not None:
+            found.append(f"hash: {self.distance} bits")
+        if self.similarity is not None:
+            found.append(f"features: cosine {self.similarity:.3f}")
+        return f"near copies ({'; '.join(found)})"
+
     def to_dict(self) -> dict:
         """Plain JSON-able form (what ``vocgui duplicates --json`` prints)."""
-        return {"rows": list(self.rows), "exact": self.exact, "distance": self.distance,
+        return {"rows": list(self.rows), "exact": self.exact, "methods": list(self.methods),
+                "distance": self.distance, "similarity": self.similarity,
                 "labels": [list(t) for t in self.labels], "splits": list(self.splits),
                 "label_conflict": self.label_conflict, "leak": self.leak}
 
@@ -104,20 +129,32 @@ def exact_pairs(hashes: ImageHashes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def find_groups(hashes: ImageHashes, labels: Sequence[tuple[str, ...]],
-                splits: Sequence[str], threshold: int = DEFAULT_THRESHOLD
-                ) -> list[DuplicateGroup]:
+                splits: Sequence[str], threshold: int = DEFAULT_THRESHOLD,
+                features: np.ndarray | None = None,
+                min_similarity: float = DEFAULT_SIMILARITY) -> list[DuplicateGroup]:
     """Every duplicate group (two images or more), leaks and label conflicts first, then
-    larger groups first."""
+    larger groups first. With ``features`` (n_images, d), embedding pairs join the same
+    groups as the hash pairs."""
     n = len(hashes.content)
     ei, ej = exact_pairs(hashes)
     ni, nj, nd = near_pairs(hashes, threshold)
-    i = np.concatenate([ei, ni])
-    j = np.concatenate([ej, nj])
-    d = np.concatenate([np.zeros(len(ei), dtype=np.int64), nd])
+    # Images with all-zero features (files a scoring pass could not decode) pair with
+    # nothing: their cosine with anything is 0.
+    fi, fj, fs = (cosine_pairs(features, min_similarity) if features is not None
+                  else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),))
+    i = np.concatenate([ei, ni, fi]).astype(np.int64)
+    j = np.concatenate([ej, nj, fj]).astype(np.int64)
+    method = np.repeat(np.arange(len(METHODS)), [len(ei), len(ni), len(fi)])
     graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
     n_components, component = connected_components(graph, directed=False)
-    worst = np.zeros(n_components, dtype=np.int64)
-    np.maximum.at(worst, component[i], d)
+    edge_group = component[i]
+    found = np.zeros((n_components, len(METHODS)), dtype=bool)
+    found[edge_group, method] = True
+    worst = np.full(n_components, -1, dtype=np.int64)  # -1: no hash link
+    np.maximum.at(worst, edge_group[:len(ei)], 0)
+    np.maximum.at(worst, edge_group[len(ei):len(ei) + len(ni)], nd)
+    least = np.full(n_components, np.inf)
+    np.minimum.at(least, edge_group[len(ei) + len(ni):], fs)
     order = np.argsort(component, kind="stable")
     bounds = np.flatnonzero(np.diff(component[order])) + 1
     groups = []
@@ -125,11 +162,14 @@ def find_groups(hashes: ImageHashes, labels: Sequence[tuple[str, ...]],
         if len(members) < 2:
             continue
         rows = tuple(int(r) for r in np.sort(members))
+        k = component[rows[0]]
         groups.append(DuplicateGroup(
             rows=rows, exact=len({hashes.content[r] for r in rows}) == 1,
-            distance=int(worst[component[rows[0]]]),
+            distance=int(worst[k]) if worst[k] >= 0 else None,
             labels=tuple(tuple(labels[r]) for r in rows),
-            splits=tuple(str(splits[r]) for r in rows)))
+            splits=tuple(str(splits[r]) for r in rows),
+            methods=tuple(m for m, f in zip(METHODS, found[k], strict=True) if f),
+            similarity=round(float(least[k]), 4) if np.isfinite(least[k]) else None))
     groups.sort(key=lambda g: (not g.leak, not g.label_conflict, -len(g.rows), g.rows))
     return groups
 

@@ -28,14 +28,14 @@ COLUMNS = ("Image", "Split", "Labels")
 
 
 def group_caption(group: DuplicateGroup) -> str:
-    """One line saying what a group is: "Leak · labels differ · 3 images, near (6 bits)"."""
+    """One line saying what a group is and what found it: "Leak · labels differ · 3
+    images, near copies (hash: 6 bits)"."""
     parts = []
     if group.leak:
         parts.append("Leak")
     if group.label_conflict:
         parts.append("labels differ")
-    kind = "exact copies" if group.exact else f"near copies ({group.distance} bits)"
-    parts.append(f"{plural(len(group.rows), 'image')}, {kind}")
+    parts.append(f"{plural(len(group.rows), 'image')}, {group.how_found}")
     return " · ".join(parts)
 
 
@@ -76,6 +76,9 @@ class GroupTree(QTreeWidget):
             if group.leak or group.label_conflict:
                 top.setForeground(0, QColor("#b02a37"))
             self.addTopLevelItem(top)
+            # The caption (what the group is, what found it) is wider than the file names.
+            top.setFirstColumnSpanned(True)
+            top.setToolTip(0, top.text(0))
             for row, split, labels in zip(group.rows, group.splits, group.labels, strict=True):
                 name = str(project.images["filename"].iat[row]) if project is not None else ""
                 item = QTreeWidgetItem([name, split or "–", ", ".join(labels) or "(none)"])

@@ -2,7 +2,9 @@
 or carry different labels, and resolve them (flag, one split per group, exclude copies).
 
 Hashing runs on a pool thread on plain values (paths and the cached hashes read here);
-the new hashes are saved into the project back on the GUI thread, which owns it. Every
+the new hashes are saved into the project back on the GUI thread, which owns it. When a
+run saved features, the newest such run's embeddings are read and searched on the same
+thread (cosine similarity at least the "Features" value), joining the same groups. Every
 action is one core command on the undo stack.
 """
 
@@ -13,7 +15,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -24,9 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.duplicates.cache import refresh_hashes
-from vocgui.core.duplicates.report import DuplicateReport, report_from_cache
+from vocgui.core.duplicates.report import (
+    DuplicateReport,
+    newest_features_run,
+    report_from_cache,
+)
 from vocgui.core.duplicates.resolve import exclusion_changes, same_split_changes
-from vocgui.core.duplicates.thresholds import DEFAULT_THRESHOLD, MAX_HAMMING_THRESHOLD
+from vocgui.core.duplicates.thresholds import (
+    DEFAULT_SIMILARITY,
+    DEFAULT_THRESHOLD,
+    MAX_HAMMING_THRESHOLD,
+)
+from vocgui.core.embedding_map import load_run_features
 from vocgui.core.project import ChangeEvent, ProjectError
 from vocgui.core.project.commands import SetReview, SetSplits
 from vocgui.core.wording import plural
@@ -65,6 +78,14 @@ class DuplicatesPanel(QWidget):
         self.threshold.setToolTip("Largest perceptual-hash distance (of 64 bits) between near "
                                   "copies: 0 finds only re-encodings; 10 also finds resized, "
                                   "recompressed, greyscale and slightly cropped copies")
+        self.use_features = QCheckBox("Features ≥", checked=True)
+        self.use_features.setToolTip("Also link images whose embeddings (the newest run's "
+                                     "pooled features) have at least this cosine "
+                                     "similarity; off, or without such a run: hashes only")
+        self.similarity = QDoubleSpinBox(minimum=0.5, maximum=1.0, singleStep=0.01,
+                                         decimals=2, value=DEFAULT_SIMILARITY)
+        self.similarity.setToolTip(self.use_features.toolTip())
+        self.use_features.toggled.connect(self.similarity.setEnabled)
         self.show_box = QComboBox()
         for text, _ in _SHOW:
             self.show_box.addItem(text)
@@ -88,6 +109,8 @@ class DuplicatesPanel(QWidget):
         controls.addWidget(self.find_button)
         controls.addWidget(QLabel("Threshold"))
         controls.addWidget(self.threshold)
+        controls.addWidget(self.use_features)
+        controls.addWidget(self.similarity)
         controls.addWidget(QLabel("Show"))
         controls.addWidget(self.show_box)
         controls.addWidget(self.progress, 1)
@@ -122,13 +145,19 @@ class DuplicatesPanel(QWidget):
         labels = list(project.images["labels"])
         splits = list(project.images["split"])
         threshold, progress = self.threshold.value(), self._progress.advanced.emit
+        similarity = self.similarity.value()
+        run = newest_features_run(project) if self.use_features.isChecked() else None
+        project_path, n_images = project.path, len(labels)
 
         def work():
             refreshed = refresh_hashes(paths, cache, progress=progress, cancel=cancel.is_set)
             if refreshed is None:
                 return None
             fresh, changed = refreshed
-            return fresh, changed, report_from_cache(fresh, labels, splits, threshold)
+            features = (load_run_features(project_path, run, n_images)
+                        if run is not None else None)
+            return fresh, changed, report_from_cache(fresh, labels, splits, threshold,
+                                                     features, run, similarity)
 
         self.find_button.setText("Cancel")
         self.progress.setValue(0)
@@ -160,8 +189,11 @@ class DuplicatesPanel(QWidget):
         leaks, conflicts = len(report.leaks), len(report.label_conflicts)
         unreadable = (f"; {plural(len(report.errors), 'image')} could not be hashed"
                       if report.errors else "")
+        found_by = (f"hashes and run {report.features_run}'s features"
+                    if report.features_run is not None else "hashes only")
         self._finish(f"{plural(len(report.groups), 'group')} of duplicates among "
-                     f"{plural(report.n_images, 'image')}: {plural(leaks, 'leak')} across "
+                     f"{plural(report.n_images, 'image')} ({found_by}): "
+                     f"{plural(leaks, 'leak')} across "
                      f"splits ({len(report.leaked_rows)} validation/test images with a copy "
                      f"elsewhere), {conflicts} with different labels{unreadable}.{saved}")
 
