@@ -100,6 +100,10 @@ def test_every_column_sorts_both_ways(model, project, column: Column) -> None:
         Column.SPLIT: lambda r: project.images.split[r],
         Column.REVIEW: lambda r: REVIEW_SORT_ORDER.index(project.images.review[r]),
         Column.LABELS: lambda r: tuple(not x for x in project.labels[r]),
+        # Without a model: no suggestion and no uncertainty anywhere (with one:
+        # tests/qt/test_suggestions_gui.py).
+        Column.SUGGESTED: lambda r: tuple(not x for x in model.columns.suggested[r]),
+        Column.UNCERTAINTY: lambda r: np.nan_to_num(model.columns.uncertainty[r], nan=-1.0),
     }
     model.sort(column, Qt.SortOrder.AscendingOrder)
     ascending = [keys[column](r) for r in shown_rows(model)]

@@ -24,6 +24,8 @@ _KEYS_HELP = """<h3>Keyboard</h3><table cellpadding=3>
 <tr><td><b>{keys}</b></td><td>toggle class 1 … 10 on the selection (or the current image)</td></tr>
 <tr><td><b>Space</b>, <b>Enter</b></td><td>mark reviewed and go to the next image</td></tr>
 <tr><td><b>F</b></td><td>flag (again: unflag)</td></tr>
+<tr><td><b>A</b>, <b>S</b></td><td>accept the model's suggestion (S: and go on)</td></tr>
+<tr><td><b>L</b></td><td>Label next: the unlabeled image the model is least sure about</td></tr>
 <tr><td><b>Ctrl+Z</b>, <b>Ctrl+Shift+Z</b></td><td>undo, redo</td></tr>
 <tr><td><b>Ctrl+F</b></td><td>filter by file name</td></tr>
 </table><p>The class keys work while the table or the viewer has the focus.

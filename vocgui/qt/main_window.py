@@ -36,6 +36,7 @@ from vocgui.qt.main_menus import MainMenus
 from vocgui.qt.problems_panel import ProblemsPanel
 from vocgui.qt.settings import Settings
 from vocgui.qt.shortcuts import KeyboardEditor
+from vocgui.qt.suggestions import SuggestionActions, SuggestionSource
 from vocgui.qt.table import ImageTablePanel
 from vocgui.qt.tags import TagEditor
 from vocgui.qt.thumbnails import ThumbnailGrid
@@ -146,6 +147,9 @@ class MainWindow(QMainWindow):
         # Bottom panels start low so the table and the image keep most of the height.
         self.resizeDocks([self.problems_dock], [140], Qt.Orientation.Vertical)
         self._build_status_bar()
+        # The model's suggestions beside the tags, in the table and as Label next.
+        self.suggestions = SuggestionSource(state, self)
+        self.suggestion_actions = SuggestionActions(self)
 
         self.loader.progress.connect(self._load_progress)
         self.loader.loaded.connect(self._loaded)

@@ -3,7 +3,9 @@
 - the class keys (1..9, 0 by default, customisable in Settings) toggle class 1..10 on the
   selection, or on the current image when nothing is selected;
 - Space or Enter marks the current image (or the selection) reviewed and moves to the next;
-- F flags it (F again unflags it).
+- F flags it (F again unflags it);
+- A accepts the model's suggestion, S accepts it and moves to the next image, L jumps to
+  the next image of the Label next queue (``bind``: qt/suggestions/actions.py).
 
 The keys are handled by an event filter on the widgets that show the current image rather
 than as window-wide shortcuts, so typing in a text box (the tag editor's type-ahead) never
@@ -27,7 +29,8 @@ _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier
 #: The editor's own keys, which a class key may not take over.
 _OWN_KEYS = {Qt.Key.Key_Space: "Mark Reviewed and Next", Qt.Key.Key_Return: "Mark Reviewed "
              "and Next", Qt.Key.Key_Enter: "Mark Reviewed and Next",
-             Qt.Key.Key_F: "Flag / Unflag"}
+             Qt.Key.Key_F: "Flag / Unflag", Qt.Key.Key_A: "Accept Suggestion",
+             Qt.Key.Key_S: "Accept Suggestion and Next", Qt.Key.Key_L: "Label Next"}
 
 
 def class_key_problem(keys: Sequence[str], taken: Mapping[str, str]) -> str | None:
@@ -67,7 +70,15 @@ class KeyboardEditor(QObject):
         super().__init__(parent)
         self.state = state
         self.move_next = move_next
+        self._bound: dict[Qt.Key, Callable[[], bool]] = {}
         self.set_class_keys(class_keys)
+
+    def bind(self, key: Qt.Key, handler: Callable[[], bool]) -> None:
+        """Handle the plain key ``key`` (one of the editor's own keys) with ``handler``,
+        which returns whether it did something."""
+        if key not in _OWN_KEYS:
+            raise ValueError(f"{key!r} is not one of the editor's own keys")
+        self._bound[key] = handler
 
     def set_class_keys(self, keys: list[str]) -> None:
         """Keys for class 1..len(keys), as QKeySequence strings ('1', 'Q', ...)."""
@@ -90,6 +101,8 @@ class KeyboardEditor(QObject):
             return self.mark_reviewed_and_next()
         if key == Qt.Key.Key_F:
             return self.toggle_flag()
+        if key in self._bound:
+            return self._bound[key]()
         return False
 
     # --- the edits ---------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from vocgui.core.suggestions import Suggestions
+
 
 class Column(IntEnum):
     """Columns of the image table, in display order."""
@@ -25,6 +27,8 @@ class Column(IntEnum):
     SPLIT = 4
     REVIEW = 5
     PROBLEMS = 6
+    SUGGESTED = 7
+    UNCERTAINTY = 8
 
 
 HEADERS: dict[Column, tuple[str, str]] = {
@@ -36,6 +40,11 @@ HEADERS: dict[Column, tuple[str, str]] = {
     Column.REVIEW: ("Review", "Review status: unreviewed, reviewed or flagged; 'unlabeled' "
                               "for an image nobody has labeled yet"),
     Column.PROBLEMS: ("Problems", "Number of loader problems about this image"),
+    Column.SUGGESTED: ("Suggested", "The classes the current model suggests (score at or "
+                                    "above its threshold)"),
+    Column.UNCERTAINTY: ("Uncertainty", "How undecided the model is about its least sure "
+                                        "class: 1 - |2p - 1|, 1 at p = 0.5; empty when it "
+                                        "did not score the image"),
 }
 
 #: Review statuses in the order the Review column sorts them (index = review code); the
@@ -90,6 +99,7 @@ class TableColumns:
         self.split = images["split"].to_numpy(dtype=str)
         self.n_problems = images["n_problems"].to_numpy(dtype=np.int64)
         self._orders: dict[Column, np.ndarray] = {}
+        self.suggestions: Suggestions | None = None
         self.refresh_review()
         self.refresh_labels()
 
@@ -112,6 +122,8 @@ class TableColumns:
         colors = self.source.class_colors  # a fresh dict per call: read it once
         self.colors = [colors.get(c, "#808080") for c in self.classes]
         self._orders.pop(Column.LABELS, None)
+        # Dropped if made for another class list (the source's new match follows).
+        self.set_suggestions(self.suggestions)
 
     def refresh(self, kind: str, rows: np.ndarray | None = None) -> None:
         """Re-read what an edit of ``kind`` ('labels' | 'review' | 'classes' | 'split')
@@ -125,13 +137,35 @@ class TableColumns:
         else:
             self.refresh_labels()
 
-    # --- cell values -------------------------------------------------------------------
-    def label_names(self, row: int) -> list[str]:
-        return [self.classes[j] for j in np.flatnonzero(self.labels[row])]
+    def set_suggestions(self, suggestions: Suggestions | None) -> None:
+        """Show ``suggestions`` (matched to the current classes; None: no model) in the
+        Suggested and Uncertainty columns."""
+        if suggestions is not None and suggestions.classes != tuple(self.classes):
+            suggestions = None  # matched to an older class list: the new match follows
+        self.suggestions = suggestions
+        if suggestions is None:
+            self.suggested = np.zeros((self.n_rows, len(self.classes)), dtype=bool)
+            self.uncertainty = np.full(self.n_rows, np.nan, dtype=np.float32)
+            self.confident = np.zeros(self.n_rows, dtype=bool)
+        else:
+            self.suggested = suggestions.suggested
+            self.uncertainty = suggestions.uncertainty
+            self.confident = suggestions.confident
+        self._orders.pop(Column.SUGGESTED, None)
+        self._orders.pop(Column.UNCERTAINTY, None)
 
-    def label_chips(self, row: int) -> list[tuple[str, str]]:
-        """(class name, colour '#rrggbb') of each label of ``row``, in class order."""
-        return [(self.classes[j], self.colors[j]) for j in np.flatnonzero(self.labels[row])]
+    # --- cell values -------------------------------------------------------------------
+    def label_names(self, row: int, matrix: np.ndarray | None = None) -> list[str]:
+        """The class names of ``row`` in ``matrix`` (default: its labels), class order."""
+        return [name for name, _ in self.label_chips(row, matrix)]
+
+    def label_chips(self, row: int, matrix: np.ndarray | None = None) -> list[tuple[str, str]]:
+        """(class name, colour '#rrggbb') of each label of ``row`` in ``matrix`` (default:
+        the labels; the Suggested column passes the suggestions), in class order."""
+        matrix = self.labels if matrix is None else matrix
+        if row >= len(matrix) or matrix.shape[1:] != (len(self.classes),):
+            return []
+        return [(self.classes[j], self.colors[j]) for j in np.flatnonzero(matrix[row])]
 
     # --- sorting -----------------------------------------------------------------------
     def full_order(self, column: Column) -> np.ndarray:
@@ -145,12 +179,16 @@ class TableColumns:
     def _sort(self, column: Column) -> np.ndarray:
         if column == Column.FILE:
             return np.argsort(self.filename_lower, kind="stable")
-        if column == Column.LABELS:
-            if self.labels.shape[1] == 0:
+        if column in (Column.LABELS, Column.SUGGESTED):
+            matrix = self.labels if column == Column.LABELS else self.suggested
+            if matrix.shape[1] == 0:
                 return np.arange(self.n_rows)
             # Group by label in class order: rows with class 0 first, then by class 1, ...
-            keys = [~self.labels[:, j] for j in range(self.labels.shape[1] - 1, -1, -1)]
+            keys = [~matrix[:, j] for j in range(matrix.shape[1] - 1, -1, -1)]
             return np.lexsort(keys)
+        if column == Column.UNCERTAINTY:
+            # Unscored images sort as the least uncertain: last when most uncertain first.
+            return np.argsort(np.nan_to_num(self.uncertainty, nan=-1.0), kind="stable")
         if column == Column.OBJECTS:
             return np.argsort(self.n_objects, kind="stable")
         if column == Column.SIZE:

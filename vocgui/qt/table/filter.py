@@ -13,6 +13,9 @@ import numpy as np
 from vocgui.qt.table.columns import REVIEW_SORT_ORDER, TableColumns, ascii_lower
 
 CLASS_MODES: dict[str, str] = {"any": "has any of", "all": "has all of", "none": "has none of"}
+#: The model filters (TableFilter.suggestions values) in words.
+SUGGESTION_MODES: dict[str, str] = {"has": "has suggestions", "none": "no suggestion",
+                                    "confident": "all scores confident"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class TableFilter:
     labeled: bool | None = None
     #: Show only images the loader reported a problem about.
     problems_only: bool = False
+    #: By the current model: a key of SUGGESTION_MODES; None = every image.
+    suggestions: str | None = None
+    #: Only images whose uncertainty is at least this (unscored ones never); None = all.
+    min_uncertainty: float | None = None
     #: An explicit set of row ids (from another view), with a caption saying what it is.
     rows: np.ndarray | None = field(default=None, compare=False)
     rows_caption: str = ""
@@ -62,12 +69,25 @@ class TableFilter:
             mask &= columns.labeled == self.labeled
         if self.problems_only:
             mask &= columns.n_problems > 0
+        if self.suggestions == "has":
+            mask &= columns.suggested.any(axis=1)
+        elif self.suggestions == "none":
+            mask &= ~columns.suggested.any(axis=1)
+        elif self.suggestions == "confident":
+            mask &= columns.confident
+        if self.min_uncertainty is not None:
+            with np.errstate(invalid="ignore"):  # NaN (not scored) never passes
+                mask &= columns.uncertainty >= self.min_uncertainty
         if self.rows is not None:
             chosen = np.zeros(columns.n_rows, dtype=bool)
             rows = self.rows[(self.rows >= 0) & (self.rows < columns.n_rows)]
             chosen[rows] = True
             mask &= chosen
         return mask
+
+    def uses_suggestions(self) -> bool:
+        """Whether the mask depends on the model's suggestions."""
+        return self.suggestions is not None or self.min_uncertainty is not None
 
     def is_empty(self) -> bool:
         return self == TableFilter() and self.rows is None
@@ -93,4 +113,8 @@ class TableFilter:
             parts.append("labeled" if self.labeled else "unlabeled")
         if self.problems_only:
             parts.append("with problems")
+        if self.suggestions is not None:
+            parts.append(SUGGESTION_MODES.get(self.suggestions, self.suggestions))
+        if self.min_uncertainty is not None:
+            parts.append(f"uncertainty at least {self.min_uncertainty:g}")
         return " · ".join(parts)

@@ -27,6 +27,11 @@ _SPLIT_CHOICES = [("All splits", None), ("train", "train"), ("val", "val"), ("te
 _REVIEW_CHOICES = [("Any status", None), ("Unlabeled", "unlabeled"), ("Labeled", "labeled"),
                    ("Unreviewed", "unreviewed"), ("Reviewed", "reviewed"),
                    ("Flagged", "flagged")]
+#: The model box: text -> (TableFilter.suggestions, TableFilter.min_uncertainty).
+_MODEL_CHOICES = {"Any model score": (None, None), "Has suggestions": ("has", None),
+                  "No suggestion": ("none", None), "All scores confident": ("confident", None),
+                  "Uncertainty ≥ 0.25": (None, 0.25), "Uncertainty ≥ 0.5": (None, 0.5),
+                  "Uncertainty ≥ 0.75": (None, 0.75)}
 #: The labeled-state choices of the status box, as TableFilter.labeled values.
 _STATE_CHOICES = {"unlabeled": False, "labeled": True}
 #: Typing pauses this long (ms) before the name filter applies.
@@ -71,6 +76,10 @@ class FilterBar(QWidget):
         for text, value in _REVIEW_CHOICES:
             self.review_box.addItem(text, value)
         self.review_box.currentIndexChanged.connect(self._choices_edited)
+        self.model_box = QComboBox(toolTip="Show images by the current model's scores: "
+                                   "with suggestions, all confident, or uncertain")
+        self.model_box.addItems(list(_MODEL_CHOICES))
+        self.model_box.currentIndexChanged.connect(self._choices_edited)
         self.problems_box = QCheckBox("Problems", toolTip="Show only images with loader problems")
         self.problems_box.toggled.connect(self._choices_edited)
 
@@ -92,7 +101,8 @@ class FilterBar(QWidget):
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addWidget(self.search, 3)
-        for widget in (self.labels_button, self.split_box, self.review_box, self.problems_box):
+        for widget in (self.labels_button, self.split_box, self.review_box, self.model_box,
+                       self.problems_box):
             controls.addWidget(widget)
         summary = QHBoxLayout()
         summary.setContentsMargins(0, 0, 0, 0)
@@ -138,9 +148,11 @@ class FilterBar(QWidget):
         choice = self.review_box.currentData()
         review = None if choice in _STATE_CHOICES else choice
         labeled = _STATE_CHOICES.get(choice)
+        suggestions, min_uncertainty = _MODEL_CHOICES[self.model_box.currentText()]
         self._emit(replace(self._filter, split=self.split_box.currentData(),
                            review=review, labeled=labeled,
-                           problems_only=self.problems_box.isChecked()))
+                           problems_only=self.problems_box.isChecked(),
+                           suggestions=suggestions, min_uncertainty=min_uncertainty))
 
     def _clear_rows(self) -> None:
         self._emit(replace(self._filter, rows=None, rows_caption=""))
@@ -199,7 +211,8 @@ class FilterBar(QWidget):
 
     def _sync_widgets(self) -> None:
         f = self._filter
-        for widget in (self.split_box, self.review_box, self.problems_box):
+        boxes = (self.split_box, self.review_box, self.model_box, self.problems_box)
+        for widget in boxes:
             widget.blockSignals(True)
         if self.search.text().strip() != f.text:
             self.search.setText(f.text)
@@ -207,7 +220,10 @@ class FilterBar(QWidget):
         choice = f.review if f.labeled is None else ("labeled" if f.labeled else "unlabeled")
         self.review_box.setCurrentIndex(max(0, self.review_box.findData(choice)))
         self.problems_box.setChecked(f.problems_only)
-        for widget in (self.split_box, self.review_box, self.problems_box):
+        model = [text for text, value in _MODEL_CHOICES.items()
+                 if value == (f.suggestions, f.min_uncertainty)]
+        self.model_box.setCurrentText(model[0] if model else next(iter(_MODEL_CHOICES)))
+        for widget in boxes:
             widget.blockSignals(False)
         n = len(f.classes)
         self.labels_button.setText(f"Labels ({n})" if n else "Labels")

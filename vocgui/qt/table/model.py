@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from vocgui.core.project import ChangeEvent
 from vocgui.core.project.change_events import TABLE_EVENTS
+from vocgui.core.suggestions import Suggestions
 from vocgui.core.wording import plural
 from vocgui.qt.table.columns import (
     HEADERS,
@@ -33,6 +34,8 @@ from vocgui.qt.table.columns import (
 )
 from vocgui.qt.table.filter import TableFilter
 
+#: The columns that show the current model's suggestions.
+SUGGESTION_COLUMNS = (Column.SUGGESTED, Column.UNCERTAINTY)
 #: Role returning the row id (image id) of a cell's row.
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Role returning [(class name, '#rrggbb'), ...] for the Labels column.
@@ -83,6 +86,18 @@ class ImageTableModel(QAbstractTableModel):
         """Show only the rows ``table_filter`` passes."""
         self.filter = table_filter
         self._relayout()
+
+    def set_suggestions(self, suggestions: Suggestions | None) -> None:
+        """Show the model's ``suggestions`` (None: none) in the Suggested and Uncertainty
+        columns; the rows are re-sorted and re-filtered only when those depend on them."""
+        if self.columns is None:
+            return
+        self.columns.set_suggestions(suggestions)
+        if self.sort_column in SUGGESTION_COLUMNS or self.filter.uses_suggestions():
+            self._relayout()
+        elif self.rowCount():
+            self.dataChanged.emit(self.index(0, Column.SUGGESTED),
+                                  self.index(self.rowCount() - 1, Column.UNCERTAINTY))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column = Column(column)
@@ -187,8 +202,10 @@ class ImageTableModel(QAbstractTableModel):
             return row
         if role == LABEL_CHIPS_ROLE and column == Column.LABELS:
             return self.columns.label_chips(row)
+        if role == LABEL_CHIPS_ROLE and column == Column.SUGGESTED:
+            return self.columns.label_chips(row, self.columns.suggested)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-                Column.OBJECTS, Column.SIZE, Column.PROBLEMS):
+                Column.OBJECTS, Column.SIZE, Column.PROBLEMS, Column.UNCERTAINTY):
             return _RIGHT
         return None
 
@@ -217,6 +234,19 @@ class ImageTableModel(QAbstractTableModel):
             if status == "unreviewed" and not c.labeled[row]:
                 return "unlabeled" if tooltip else "○ unlabeled"
             return status if tooltip else _REVIEW_TEXT.get(status, status)
+        if column == Column.SUGGESTED:
+            names = c.label_names(row, c.suggested)
+            if not tooltip:
+                return ", ".join(names)
+            if c.suggestions is None or not c.suggestions.scored[row]:
+                return "no suggestion: no model has scored this image"
+            return (f"{c.suggestions.name} suggests: {', '.join(names) or 'no class'}"
+                    + (" (all scores confident)" if c.confident[row] else ""))
+        if column == Column.UNCERTAINTY:
+            value = float(c.uncertainty[row])
+            if value != value:  # NaN: not scored
+                return "not scored by the model" if tooltip else ""
+            return f"uncertainty {value:.3f} (1 = a class at 0.5)" if tooltip else f"{value:.2f}"
         n = int(c.n_problems[row])
         if tooltip:
             return f"{plural(n, 'problem')}: see the Problems panel" if n else "no problems"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
@@ -28,6 +29,9 @@ from vocgui.qt.table.columns import HEADERS, Column
 from vocgui.qt.table.filter import TableFilter
 from vocgui.qt.table.filter_bar import FilterBar
 from vocgui.qt.table.model import ImageTableModel, contiguous_runs
+
+if TYPE_CHECKING:
+    from vocgui.qt.suggestions import SuggestionSource
 
 _Flag = QItemSelectionModel.SelectionFlag
 
@@ -66,14 +70,18 @@ class ImageTablePanel(QWidget):
         title_room = header.fontMetrics().horizontalAdvance
         for column, width in ((Column.FILE, 125), (Column.LABELS, 220), (Column.OBJECTS, 50),
                               (Column.SIZE, 70), (Column.SPLIT, 45), (Column.REVIEW, 70),
-                              (Column.PROBLEMS, 60)):
+                              (Column.PROBLEMS, 60), (Column.SUGGESTED, 140),
+                              (Column.UNCERTAINTY, 60)):
             header.resizeSection(column, max(width, title_room(HEADERS[column][0])
                                              + SORT_ARROW_ROOM))
         header.setSectionResizeMode(Column.LABELS, QHeaderView.ResizeMode.Stretch)
         self._chips = LabelChipsDelegate(self.view)
         self.view.setItemDelegateForColumn(Column.LABELS, self._chips)
+        self.view.setItemDelegateForColumn(Column.SUGGESTED, self._chips)
+        self._suggestions: SuggestionSource | None = None
         self.view.setToolTip("Arrows move · 1–9, 0 toggle the first ten classes · "
-                             "Space/Enter: reviewed and next · F: flag")
+                             "Space/Enter: reviewed and next · F: flag · "
+                             "A / S: accept the suggestion (and next) · L: label next")
 
         # Other views of the same filtered rows (the thumbnail grid) go in tabs beside the
         # table, under the filter bar, so the filter and the count stay in sight.
@@ -106,6 +114,16 @@ class ImageTablePanel(QWidget):
         """Apply ``table_filter`` (and show it in the filter bar)."""
         self.filter_bar.set_filter(table_filter)
         self.model.set_filter(table_filter)
+
+    def set_suggestions(self, source: SuggestionSource) -> None:
+        """Show ``source``'s suggestions in the Suggested and Uncertainty columns."""
+        self._suggestions = source
+        source.changed.connect(self._suggestions_changed)
+        self._suggestions_changed()
+
+    def _suggestions_changed(self) -> None:
+        if self._suggestions is not None:
+            self.model.set_suggestions(self._suggestions.suggestions)
 
     def add_view(self, title: str, make: Callable[[], QWidget]) -> None:
         """Add a tab beside the table whose widget ``make()`` builds when the tab is first
@@ -205,6 +223,7 @@ class ImageTablePanel(QWidget):
         self.filter_bar.set_filter(TableFilter())
         self.filter_bar.set_classes([] if project is None else list(project.classes))
         self.model.set_source(project)
+        self._suggestions_changed()
 
     def _data_changed(self, event: ChangeEvent) -> None:
         self.model.on_data_changed(event)

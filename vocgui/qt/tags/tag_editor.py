@@ -9,9 +9,11 @@ and note sit below. Every change is one core command pushed on ``state`` (undoab
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -31,8 +33,14 @@ from vocgui.qt.app_state import AppState
 from vocgui.qt.settings import DEFAULT_CLASS_KEYS
 from vocgui.qt.tags.swatch import swatch_icon
 
+if TYPE_CHECKING:
+    from vocgui.qt.suggestions import SuggestionSource
+
 _NAME = Qt.ItemDataRole.UserRole
-_CLASS_COL, _KEY_COL, _COUNT_COL = 0, 1, 2
+_CLASS_COL, _KEY_COL, _COUNT_COL, _SCORE_COL = 0, 1, 2, 3
+#: How a suggested class's score reads ("✓ 0.93"), and its colour.
+_SUGGESTED_MARK = "\u2713 "
+_SUGGESTED_COLOR = QColor("#1a7f37")
 
 
 class TagEditor(QWidget):
@@ -48,6 +56,9 @@ class TagEditor(QWidget):
         self._keys: tuple[str, ...] = DEFAULT_CLASS_KEYS
         #: A new class name typed once: Enter again creates it.
         self._pending_new: str | None = None
+        #: The model's suggestions (set_suggestions), and the score texts shown per class.
+        self._suggestions: SuggestionSource | None = None
+        self._score_texts: list[str] = []
         self._build()
         state.project_changed.connect(lambda _p: self._rebuild())
         state.current_row_changed.connect(lambda _r: self._refresh())
@@ -78,14 +89,18 @@ class TagEditor(QWidget):
         self.message.hide()
 
         self.class_list = QTreeWidget()
-        self.class_list.setHeaderLabels(["Class", "Key", "Images"])
+        self.class_list.setHeaderLabels(["Class", "Key", "Images", "Model"])
+        self.class_list.headerItem().setToolTip(
+            _SCORE_COL, "The current model's score of the current image for each class; "
+            "\u2713 marks the classes it suggests, ? a class it does not know")
+        self.class_list.setColumnHidden(_SCORE_COL, True)
         self.class_list.setRootIsDecorated(False)
         self.class_list.setUniformRowHeights(True)
         self.class_list.setAlternatingRowColors(True)
         header = self.class_list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(_CLASS_COL, QHeaderView.ResizeMode.Stretch)
-        for column in (_KEY_COL, _COUNT_COL):
+        for column in (_KEY_COL, _COUNT_COL, _SCORE_COL):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.class_list.itemChanged.connect(self._on_item_changed)
         self.hint = QLabel("Keys 1\u20139 and 0 toggle the first ten classes.")
@@ -107,6 +122,7 @@ class TagEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
+        self._layout = layout
         layout.addWidget(self.add_box)
         layout.addWidget(self.message)
         layout.addWidget(self.class_list, 1)
@@ -137,6 +153,21 @@ class TagEditor(QWidget):
             return
         command = AddLabel if checked else RemoveLabel
         self.state.push(command(project, self._rows.copy(), name))
+
+    def set_suggestions(self, source: SuggestionSource, bar: QWidget | None = None) -> None:
+        """Show ``source``'s scores of the current image beside the classes (with ``bar``,
+        which names the model and accepts, under the header)."""
+        self._suggestions = source
+        self.class_list.setColumnHidden(_SCORE_COL, False)
+        if bar is not None:
+            self._layout.insertWidget(1, bar)
+        source.changed.connect(self._refresh_scores)
+        self._refresh_scores()
+
+    def score_text(self, name: str) -> str:
+        """The model's score shown for class ``name`` ("\u2713 0.93" when suggested, "?"
+        when the model does not know the class, "" without a score)."""
+        return self.class_item(name).text(_SCORE_COL)
 
     def set_class_keys(self, keys: Sequence[str]) -> None:
         """Show these key hints next to the first ``len(keys)`` classes (user's bindings)."""
@@ -190,6 +221,7 @@ class TagEditor(QWidget):
         finally:
             self._updating = False
         self._shown = None
+        self._score_texts = [""] * len(classes)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -202,6 +234,34 @@ class TagEditor(QWidget):
         self.header.setText(self._header_text())
         self._refresh_checks()
         self._refresh_review()
+        self._refresh_scores()
+
+    def _refresh_scores(self) -> None:
+        """The model's scores of the current image; only the cells that change are set."""
+        if self._suggestions is None:
+            return
+        s, row = self._suggestions.suggestions, self.state.current_row
+        n = self.class_list.topLevelItemCount()
+        texts = [""] * n
+        if s is not None and len(s.classes) == n and 0 <= row < len(s.scored) and \
+                s.scored[row]:
+            texts = ["?" if not known else f"{_SUGGESTED_MARK if mark else ''}{p:.2f}"
+                     for p, known, mark in zip(s.scores[row].tolist(), s.known.tolist(),
+                                               s.suggested[row].tolist(), strict=True)]
+        shown = self._score_texts if len(self._score_texts) == n else [None] * n
+        for index in (i for i in range(n) if texts[i] != shown[i]):
+            item = self.class_list.topLevelItem(index)
+            item.setText(_SCORE_COL, texts[index])
+            suggested = texts[index].startswith(_SUGGESTED_MARK)
+            font = item.font(_SCORE_COL)
+            font.setBold(suggested)
+            item.setFont(_SCORE_COL, font)
+            item.setForeground(_SCORE_COL, _SUGGESTED_COLOR if suggested
+                               else self.palette().text().color())
+            item.setToolTip(_SCORE_COL, "the model does not know this class (added or "
+                            "renamed since its run)" if texts[index] == "?" else
+                            "suggested by the model" if suggested else "")
+        self._score_texts = texts
 
     def _refresh_checks(self) -> None:
         project = self.state.project
