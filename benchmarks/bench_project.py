@@ -69,7 +69,7 @@ def synthetic_dataset(n: int, seed: int = 0) -> VocDataset:
         "labels": pd.Series(labels, dtype=object), "n_objects": n_labels,
         "width": np.full(n, 500), "height": np.full(n, 375), "depth": np.full(n, 3),
         "segmented": np.zeros(n, dtype=bool),
-        "split": rng.choice(["train", "val"], size=n),
+        "split": rng.choice(["train", "val"], size=n), "labeled": np.ones(n, dtype=bool),
     })
     objects = pd.DataFrame({"image": pd.Series([], dtype=np.int64), "name": [], "xmin": [],
                             "ymin": [], "xmax": [], "ymax": [], "difficult": [],
