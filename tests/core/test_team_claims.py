@@ -12,7 +12,7 @@ import pytest
 from helpers_project import load_dataset
 
 from vocgui.core.project import Project, ProjectIOError
-from vocgui.core.project.claims import _CLAIM
+from vocgui.core.project.claims import _CLAIM, claims_first
 from vocgui.core.project.user import set_user
 
 
@@ -84,3 +84,10 @@ def test_concurrent_claim_statements_never_share_an_image(unlabeled: Path) -> No
         thread.join()
     every = np.concatenate([got[w] for w in sorted(got)])
     assert len(every) == 80 and len(set(every.tolist())) == 80
+
+
+def test_label_next_prefers_my_claims_and_skips_others() -> None:
+    queue = np.array([9, 4, 7, 1, 3, 8])
+    assert claims_first(queue, mine=np.array([3, 7]), others=np.array([4, 5])).tolist() \
+        == [7, 3, 9, 1, 8]
+    assert claims_first(queue, np.zeros(0, int), np.zeros(0, int)).tolist() == queue.tolist()

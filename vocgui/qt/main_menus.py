@@ -1,4 +1,4 @@
-"""The main window's menus (File, Edit, View, Classes, Help) and what their actions do."""
+"""The main window's menus (File, Edit, View, Classes, Team, Help) and what their actions do."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from vocgui.qt.add_images import ImageAdder
 from vocgui.qt.bulk_edit import bulk_label_edit
 from vocgui.qt.export_import import EXPORTS, ExportImport
 from vocgui.qt.shortcuts import class_key_problem
+from vocgui.qt.team.team_menu import TeamMenu
 
 if TYPE_CHECKING:
     from vocgui.qt.main_window import MainWindow
@@ -43,6 +44,7 @@ class MainMenus:
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
         self.classes_menu = bar.addMenu("&Classes")
+        self.team = TeamMenu(window, bar.addMenu("&Team"))
         self.help_menu = bar.addMenu("&Help")
         self._project_actions: list[QAction] = []
         self.exchange = ExportImport(self.state, window)

@@ -104,3 +104,13 @@ class ClaimsMixin:
         if whose == "none":
             return np.setdiff1d(np.arange(len(self._images)), live["row"].to_numpy())
         raise ValueError(f"whose claims: 'mine', 'others' or 'none', not {whose!r}")
+
+
+def claims_first(queue: np.ndarray, mine: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """A "Label next" queue (image ids, best first) that prefers the current user's
+    claimed images (in the queue's order), then unclaimed ones; images someone else
+    claimed are left out."""
+    queue = np.asarray(queue, dtype=np.int64)
+    queue = queue[~np.isin(queue, others)]
+    claimed = np.isin(queue, mine)
+    return np.concatenate([queue[claimed], queue[~claimed]])

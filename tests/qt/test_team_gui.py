@@ -1,0 +1,77 @@
+"""The Team menu, the agreement-sample labeling dialog and the agreement table, in the
+real main window over the real 100-image sample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+from vocgui.core.project.user import set_user
+from vocgui.qt.team.agreement_dialog import AgreementDialog
+from vocgui.qt.team.sample_labeling import SampleLabelingDialog
+
+
+@pytest.fixture(autouse=True)
+def _default_user():
+    yield
+    set_user(None)
+
+
+def test_team_menu_filters_by_last_editor_and_names_the_user(window, monkeypatch) -> None:
+    state, team = window.state, window.menus.team
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ann", True))
+    team._ask_user()
+    assert team.user_action.text() == "User Name: ann…"
+    state.project.add_label([3, 4], "a team class")
+    set_user("bob")
+    state.project.set_review([4, 9], "flagged")
+    team._fill_editors()
+    texts = [a.text() for a in team.editors_menu.actions()]
+    assert texts[:2] == ["ann (1)", "bob (2)"] and texts[2].startswith("Nobody yet (97)")
+    team.editors_menu.actions()[1].trigger()
+    assert np.flatnonzero(state.visible_mask).tolist() == [4, 9]
+    assert window.table.filter_bar.rows_caption.text() == "last edited by bob"
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
+    team._claim()  # every sample image is labeled: nothing to claim, and it says so
+    assert "no more unlabeled images are free" in window.statusBar().currentMessage()
+    assert window.settings.qsettings.value("team/user") == "ann"
+
+
+def test_agreement_is_labeled_blind_then_settled_as_one_undo_step(window, qtbot) -> None:
+    state = window.state
+    p = state.project
+    rows = p.add_to_agreement(3, seed=1).tolist()
+    own = p.labels.copy()
+    set_user("ann")
+    dialog = SampleLabelingDialog(state, window)
+    qtbot.addWidget(dialog)
+    for k in range(3):
+        for i in range(dialog.classes.count()):  # ann ticks the first class, or none
+            dialog.classes.item(i).setCheckState(
+                Qt.CheckState.Checked if i == 0 and k < 2 else Qt.CheckState.Unchecked)
+        dialog.save.click()
+    assert "you labeled 3 of 3" in dialog.where.text()
+    set_user("bob")
+    for row, labels in zip(rows, ([p.classes[0]], [p.classes[1]], []), strict=True):
+        p.set_agreement_labels(row, labels)
+    assert (p.labels == own).all()
+
+    table = AgreementDialog(state, window)
+    qtbot.addWidget(table)
+    table.show()
+    assert (table.a.currentText(), table.b.currentText()) == ("ann", "bob")
+    assert table.classes.rowCount() == len(p.classes) + 1
+    first = [table.classes.item(0, j).text() for j in range(6)]
+    # ann yes, yes, no; bob yes, no, no: p_o 2/3, p_e 4/9, kappa 0.4
+    assert first == [p.classes[0], "1", "1", "0", "1", "0.40"]
+    assert table.images.rowCount() == 1 and table.images.item(0, 3).text() == "open"
+    table.images.selectRow(0)
+    assert state.current_row == rows[1]
+    assert table.settle("b")
+    assert p.labels_of(rows[1]) == (p.classes[1],)
+    assert table.images.item(0, 3).text() == "settled"
+    state.undo_stack.undo()
+    assert (p.labels == own).all()
+    qtbot.waitUntil(lambda: table.images.item(0, 3).text() == "open")
