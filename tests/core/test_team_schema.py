@@ -27,6 +27,10 @@ def _default_user():
 def test_an_old_project_gains_the_team_tables_and_keeps_who_edited(tmp_path: Path) -> None:
     path = tmp_path / "old.vocgui"
     shutil.copy(V1_FILE, path)
+    with Project.open(path, read_only=True) as p:  # not migrated: the team reads are empty
+        assert not p.has_team_tables and p.last_editors().tolist() == ["", "", ""]
+        assert p.claims().empty and not len(p.claimed_rows("mine"))
+        assert not len(p.agreement_labels().rows) and p.settled_marks([0]) == [""]
     with Project.open(path) as p:
         # The v1 file's log: 'root' marked image 2 reviewed; nobody edited 0 and 1.
         assert p.last_editors().tolist() == ["", "", "root"]

@@ -75,3 +75,28 @@ def test_agreement_is_labeled_blind_then_settled_as_one_undo_step(window, qtbot)
     state.undo_stack.undo()
     assert (p.labels == own).all()
     qtbot.waitUntil(lambda: table.images.item(0, 3).text() == "open")
+
+
+def test_label_next_prefers_my_claims_and_skips_others(window) -> None:
+    state, p = window.state, window.state.project
+    p.set_labeled(np.arange(10, 20), np.zeros(10, dtype=bool))  # ten images to label
+    set_user("bob")
+    assert p.claim_next(3).tolist() == [10, 11, 12]
+    set_user("ann")
+    assert p.claim_next(2).tolist() == [13, 14]
+    window.suggestion_actions.label_next()
+    assert state.selected_rows.tolist() == [13]
+    window.suggestion_actions.label_next()
+    assert state.selected_rows.tolist() == [14]
+    window.suggestion_actions.label_next()
+    assert state.selected_rows.tolist() == [15]  # then unclaimed ones; never bob's
+    set_user("bob")
+    p.release_claims()
+    p.set_labeled(np.arange(13, 20), np.ones(7, dtype=bool))
+    set_user("ann")
+    p.release_claims()
+    set_user("cy")
+    p.claim_next(3)
+    set_user("ann")
+    assert not window.suggestion_actions.label_next()
+    assert "claimed by someone else" in window.statusBar().currentMessage()

@@ -107,12 +107,16 @@ class AgreementEditsMixin:
     def settled_marks(self, rows) -> list[str]:
         """The settled mark of each of ``rows`` ('' = not settled, or not in the sample)."""
         marks = dict(self._store.conn.execute(
-            "SELECT image_id, settled FROM agreement_images").fetchall())
+            "SELECT image_id, settled FROM agreement_images").fetchall()
+            if self.has_team_tables else [])
         return [marks.get(int(r), "") for r in rows]
 
     def agreement_labels(self) -> AgreementLabels:
         """The sample and every annotator's labels of it, read now."""
         conn = self._store.conn
+        if not self.has_team_tables:
+            return AgreementLabels(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool),
+                                   tuple(self._classes.names), {})
         sample = conn.execute(
             "SELECT image_id, settled FROM agreement_images ORDER BY image_id").fetchall()
         rows = np.asarray([r for r, _ in sample], dtype=np.int64)
@@ -134,4 +138,5 @@ class AgreementEditsMixin:
 
     def _sample_rows(self) -> np.ndarray:
         return np.asarray([r for (r,) in self._store.conn.execute(
-            "SELECT image_id FROM agreement_images")], dtype=np.int64)
+            "SELECT image_id FROM agreement_images")] if self.has_team_tables else [],
+            dtype=np.int64)

@@ -84,13 +84,22 @@ class ClaimsMixin:
         """The live claims (expired ones left out): row, who, claimed, expires, by row."""
         records = self._store.conn.execute(
             "SELECT image_id, who, claimed, expires FROM claims WHERE expires > ? "
-            "ORDER BY image_id", (_iso(datetime.now(UTC)),)).fetchall()
+            "ORDER BY image_id", (_iso(datetime.now(UTC)),)).fetchall() \
+            if self.has_team_tables else []
         return pd.DataFrame({
             "row": np.asarray([r[0] for r in records], dtype=np.int64),
             "who": pd.Series([r[1] for r in records], dtype=object),
             "claimed": pd.to_datetime([r[2] for r in records], utc=True, format="ISO8601"),
             "expires": pd.to_datetime([r[3] for r in records], utc=True, format="ISO8601"),
         })
+
+    def claims_first(self, queue: np.ndarray) -> np.ndarray:
+        """``queue`` (a "Label next" queue) with the current user's claimed images first
+        and other users' claimed images left out (:func:`claims_first`; one read)."""
+        live = self.claims()
+        mine = (live["who"] == current_user()).to_numpy(dtype=bool)
+        rows = live["row"].to_numpy()
+        return claims_first(queue, rows[mine], rows[~mine])
 
     def claimed_rows(self, whose: str = "mine") -> np.ndarray:
         """Ids of the images with a live claim: 'mine' (the current user's), 'others'

@@ -28,7 +28,12 @@ from vocgui.core.project.hash_cache import HashCacheMixin
 from vocgui.core.project.image_editors import editors_since, last_log_id, read_editors
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.runs import RunsMixin
-from vocgui.core.project.schema import MIGRATIONS, Migration
+from vocgui.core.project.schema import (
+    MIGRATIONS,
+    TEAM_SCHEMA_VERSION,
+    Migration,
+    stored_version,
+)
 from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.split_edits import SplitEditsMixin
 from vocgui.core.project.store import Store, damaged, database_error
@@ -59,6 +64,9 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
             raise damaged(store.path, f"inconsistent tables: {exc}") from exc
         self._objects: pd.DataFrame | None = None
         self._problems: list[Problem] | None = None
+        #: False only for a file older than schema 5 opened read-only (never migrated):
+        #: its team reads (last editors, claims, agreement) are then empty.
+        self.has_team_tables = stored_version(store.conn) >= TEAM_SCHEMA_VERSION
         if not store.read_only:
             self.mark_abandoned_runs()
 
@@ -214,6 +222,9 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
     def last_editors(self) -> pd.Series:
         """Who last changed each image's labels or review (index = image id, '' where
         nobody has since the project was made)."""
+        if not self.has_team_tables:
+            return pd.Series(np.full(len(self._images), "", dtype=object), dtype=object,
+                             name="last_editor")
         return read_editors(self._store.conn, len(self._images))
 
     def log_position(self) -> int:

@@ -100,6 +100,16 @@ def _add_team_tables(conn: sqlite3.Connection) -> None:
                      [(row, who, at) for row, (who, at) in last.items()])
 
 
+#: The first schema with the team tables.
+TEAM_SCHEMA_VERSION = 5
+
+
+def stored_version(conn) -> int:
+    """The schema version the open file records (plain SQL, for any store)."""
+    return int(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                            ).fetchone()[0])
+
+
 #: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
 #: inside the transaction that also records the new version.
 MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state, _add_scoring_pass,

@@ -101,9 +101,13 @@ class SuggestionActions(QObject):
 
     def label_next(self) -> bool:
         """Select the next image of the Label next queue (module docstring)."""
-        row = next_to_label(self.source.queue(), self.state.current_row)
+        queue, project = self.source.queue(), self.state.project
+        # Your claimed images first; images other annotators claimed are theirs.
+        ordered = queue if project is None else project.claims_first(queue)
+        row = next_to_label(ordered, self.state.current_row)
         if row is None:
-            self._say("Every image is labeled: Label next is empty")
+            self._say("Every unlabeled image is claimed by someone else (Team > Show Images)"
+                      if len(queue) else "Every image is labeled: Label next is empty")
             return False
         self.window.show_images()
         self.state.request_selection(np.array([row]))
