@@ -10,7 +10,9 @@ ones included) runs from any clone.
 from __future__ import annotations
 
 import os
+import shutil
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,40 @@ def record_scoring_run():
     """``record(project, seed=0, classes=None, rows=None) -> run id``: see
     :func:`_record_scoring_run`."""
     return _record_scoring_run
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
+    """A PostgreSQL server for team-mode tests: a throwaway cluster of our own (stopped at
+    the end), or the one ``VOCGUI_TEST_POSTGRES`` names; skipped, saying how to get one,
+    where there is neither. See tests/pg_cluster.py."""
+    from pg_cluster import ENV, HOW_TO, Cluster, create_database, server_binaries
+
+    pytest.importorskip("psycopg", reason="needs psycopg 3 (pip install 'psycopg[binary]')")
+    given = os.environ.get(ENV)
+    if given:
+        class Given:  # an existing server: databases only, it is not ours to stop
+            url = staticmethod(lambda: given)
+            new_database = staticmethod(lambda prefix="t": create_database(given, prefix))
+        yield Given()
+        return
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip(HOW_TO)
+    # Not under pytest's temp folder: as root that is private to root, and the server
+    # runs as nobody.
+    folder = Path(tempfile.mkdtemp(prefix="vocgui-pg-"))
+    cluster = Cluster(folder, binaries)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty database on the test server: its postgresql:// URL."""
+    return pg_server.new_database()

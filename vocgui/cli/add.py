@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vocgui add: no images found in {folder} ({reasons})", file=sys.stderr)
         return 2
     try:
-        project = open_project_for(Path(args.project))
+        project = open_project_for(args.project)
     except (ProjectError, OSError, ValueError) as exc:
         print(f"vocgui add: {exc}", file=sys.stderr)
         return 2

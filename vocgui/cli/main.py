@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                    "list exact and near-duplicate images, leaks and label conflicts"),
     "claim": ("vocgui.cli.claim", "claim the next unlabeled images, or list claims"),
     "agreement": ("vocgui.cli.agreement", "print two annotators' agreement (Cohen's kappa)"),
+    "project": ("vocgui.cli.project", "copy a project to or from a PostgreSQL server"),
     "gui": ("vocgui.cli.gui", "open the desktop app (the default)"),
 }
 

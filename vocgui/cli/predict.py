@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from vocgui.training.run_start import RunStartError, start_scoring
 
     try:
-        project = open_project_for(Path(args.path))
+        project = open_project_for(args.path)
     except (ProjectError, OSError, ValueError) as exc:
         print(f"vocgui predict: {exc}", file=sys.stderr)
         return 2

@@ -54,9 +54,11 @@ def _read(args: argparse.Namespace, stack: contextlib.ExitStack) -> VocDataset |
     """The VOC folders, loaded; or the one project file named, as it is now (with its
     edits), opened read-only so it works while the app has it open."""
     from vocgui.core.project.location import PROJECT_SUFFIX, open_project_for
+    from vocgui.core.project.team_url import is_team_url
     from vocgui.core.voc import load_voc
 
-    if len(args.paths) == 1 and Path(args.paths[0]).suffix == PROJECT_SUFFIX:
+    if len(args.paths) == 1 and (Path(args.paths[0]).suffix == PROJECT_SUFFIX
+                                 or is_team_url(args.paths[0])):
         return stack.enter_context(open_project_for(args.paths[0], read_only=True))
     return load_voc(args.paths, images_dir=args.images, keep_repeats=args.keep_repeats,
                     include_difficult=not args.no_difficult, follow_links=args.follow_links)

@@ -63,9 +63,10 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
                             metavar=setting.metavar, help=setting.help)
 
 
-def open_project(path: Path, project_file: str | None, follow_links: bool = False) -> Project:
-    """The project for PATH: a project file, or the VOC folder's project (found or made
-    where the app keeps it; the dataset itself is never written to)."""
+def open_project(path: str | Path, project_file: str | None, follow_links: bool = False) -> Project:
+    """The project for PATH: a project file, a postgresql:// URL, or the VOC folder's
+    project (found or made where the app keeps it; the dataset itself is never written
+    to)."""
     from vocgui.core.project.location import open_project_for
 
     return open_project_for(path, project_file=project_file, follow_links=follow_links,
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2
     try:
-        project = open_project(Path(args.path), args.project_file, args.follow_links)
+        project = open_project(args.path, args.project_file, args.follow_links)
     except (ProjectError, OSError, ValueError) as exc:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2

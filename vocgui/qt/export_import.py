@@ -63,7 +63,7 @@ def suggested_name(project: Project, kind: str) -> str:
     return f"{base}{SUGGESTED_SUFFIX[kind]}"
 
 
-def run_export(project_path: Path, kind: str, target: Path) -> tuple[bool, str]:
+def run_export(project_path: str, kind: str, target: Path) -> tuple[bool, str]:
     """Runs on a pool thread, on its own read-only Project: export ``kind`` to ``target``.
     Returns (written, the message for the user: what was written, or why not)."""
     try:
@@ -117,7 +117,7 @@ class ExportImport:
                        "An export is still being written; try again when it has finished.")
             return False
         self.parent.statusBar().showMessage(f"Exporting to {target}…")
-        path = project.path
+        path = project.location  # reopened read-only by the worker
         self.exporting.start(lambda: run_export(path, kind, target))
         return True
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from vocgui.core.project.commands import Command, SetLabels
 from vocgui.core.project.project import Project
-from vocgui.core.project.store import now_utc
+from vocgui.core.project.store_base import now_utc
 
 
 class SettleAgreement(Command):

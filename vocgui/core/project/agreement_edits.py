@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vocgui.core.project.labelling import check_rows
-from vocgui.core.project.store import now_utc
+from vocgui.core.project.store_base import now_utc
 from vocgui.core.project.user import current_user
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from vocgui.core.project.errors import ProjectIOError
 from vocgui.core.project.image_columns import checksum, encode_static_columns
 from vocgui.core.project.labelling import PALETTE
 from vocgui.core.project.schema import DDL, SCHEMA_VERSION
-from vocgui.core.project.store import io_error, now_utc
+from vocgui.core.project.store import io_error
+from vocgui.core.project.store_base import now_utc
 from vocgui.core.voc.dataset import VocDataset
 
 _IMAGE_SQL = ("INSERT INTO images (id, filename, root, image_path, annotation_path, n_objects, "
@@ -30,6 +32,15 @@ _OBJECT_SQL = ("INSERT INTO objects (image_id, name, xmin, ymin, xmax, ymax, dif
 
 def write_new_project(path: Path, dataset: VocDataset) -> None:
     """Create the project file ``path`` (which must not exist) holding ``dataset``."""
+    with new_project_file(path) as conn:
+        insert_dataset(conn, dataset)
+
+
+@contextlib.contextmanager
+def new_project_file(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a new project file (schema made, a transaction begun) for the
+    block to fill; the file is renamed into place, durably, when the block ends, and
+    removed when it raises. ``path`` must not exist."""
     path = Path(path).absolute()
     if path.exists():
         raise ProjectIOError(f"{path} already exists; choose a new project file name")
@@ -41,21 +52,22 @@ def write_new_project(path: Path, dataset: VocDataset) -> None:
             conn.execute("PRAGMA synchronous = OFF")
             conn.executescript(DDL)
             conn.execute("BEGIN")
-            _insert_dataset(conn, dataset)
+            yield conn
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
-        _fsync(tmp)
+        fsync_path(tmp)
         os.replace(tmp, path)
-        _fsync(path.parent)
+        fsync_path(path.parent)
     except (OSError, sqlite3.Error) as exc:
+        raise io_error(path, "create the project file", exc) from exc
+    finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise io_error(path, "create the project file", exc) from exc
 
 
-def _insert_dataset(conn: sqlite3.Connection, ds: VocDataset) -> None:
+def insert_dataset(conn: sqlite3.Connection, ds: VocDataset) -> None:
     meta = {"schema_version": str(SCHEMA_VERSION), "app_version": __version__,
             "created": now_utc()}
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -125,7 +137,8 @@ def _floats(column) -> list[float | None]:
     return [None if np.isnan(v) else v for v in values.tolist()]
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """fsync a file or a folder (what makes a rename durable)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

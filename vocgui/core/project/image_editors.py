@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from vocgui.core.project.schema import IMAGE_EDIT_ACTIONS
-from vocgui.core.project.store import now_utc
+from vocgui.core.project.store_base import now_utc
 from vocgui.core.project.user import current_user
 
 

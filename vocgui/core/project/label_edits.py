@@ -190,7 +190,8 @@ class LabelEditsMixin:
             ids = np.asarray(self._classes.ids + new_ids, dtype=np.int64)
             conn.executemany("DELETE FROM labels WHERE image_id = ? AND class_id = ?",
                              zip(rows[del_r].tolist(), ids[del_c].tolist(), strict=True))
-            conn.executemany("INSERT INTO labels VALUES (?, ?)",
+            # Per-cell: a cell another annotator has just added stays added.
+            conn.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?)",
                              zip(rows[add_r].tolist(), ids[add_c].tolist(), strict=True))
             flipped = self._write_labeled(conn, rows, old_states, states)
             record_editor(conn, np.union1d(rows[np.union1d(add_r, del_r)], flipped))

@@ -4,7 +4,8 @@ A VOC folder's project file is kept in the user's data folder (``VOCGUI_DATA_DIR
 overrides it), never inside the dataset, under a name keyed by the folder's absolute
 path: ``<data>/projects/<folder name>-<12 hex digits>.vocgui``. So ``vocgui train DIR``
 records its runs in the very project that ``vocgui DIR`` opens, and ``vocgui review DIR``
-finds them. The demo dataset and its project live in the data folder too.
+finds them. The demo dataset and its project live in the data folder too. A
+``postgresql://`` URL is accepted wherever a project file is (a team project).
 """
 
 from __future__ import annotations
@@ -14,20 +15,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
-
+from vocgui.core.project.data_folder import data_dir
 from vocgui.core.project.errors import ProjectIOError
 from vocgui.core.project.project import Project
+from vocgui.core.project.team_url import is_team_url
 
 PROJECT_SUFFIX = ".vocgui"
 #: Hex digits of the folder path's hash in a project file's name.
 _KEY_DIGITS = 12
-
-
-def data_dir() -> Path:
-    """The vocgui data folder: project files of VOC folders, the demo, the app's settings."""
-    override = os.environ.get("VOCGUI_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("vocgui"))
 
 
 def project_path_for_folder(folder: str | os.PathLike) -> Path:
@@ -45,9 +40,12 @@ def demo_paths() -> tuple[Path, Path]:
     return data_dir() / "demo", data_dir() / f"demo{PROJECT_SUFFIX}"
 
 
-def project_path_for(path: str | os.PathLike) -> Path:
-    """The project file ``path`` stands for: ``path`` itself unless it is a folder, whose
-    project file is :func:`project_path_for_folder`."""
+def project_path_for(path: str | os.PathLike) -> Path | str:
+    """The project ``path`` stands for: ``path`` itself unless it is a folder, whose
+    project file is :func:`project_path_for_folder`; a ``postgresql://`` URL (a project
+    on a server) stays the URL."""
+    if is_team_url(path):
+        return str(path)
     path = Path(path)
     return project_path_for_folder(path) if path.is_dir() else path
 
@@ -58,7 +56,8 @@ def open_project_for(path: str | os.PathLike, *, read_only: bool = False,
                      on_create: Callable[[Path], None] | None = None,
                      project_file: str | os.PathLike | None = None,
                      follow_links: bool = False) -> Project:
-    """Open the project ``path`` stands for: a project file, or a VOC folder's project.
+    """Open the project ``path`` stands for: a project file, a VOC folder's project, or a
+    ``postgresql://`` URL's project (made with ``vocgui project copy``).
 
     A folder without a project yet gets one made from its annotations (``progress`` and
     ``cancel`` go to the loader; ``on_create(project_file)`` is called first), unless
@@ -69,6 +68,8 @@ def open_project_for(path: str | os.PathLike, *, read_only: bool = False,
     path that does not exist, and the :class:`ProjectError` subclasses of
     :meth:`Project.open`.
     """
+    if is_team_url(path):  # a project on a server: it exists, or the server says so
+        return Project.open(str(path), read_only=read_only)
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such project file or dataset folder")

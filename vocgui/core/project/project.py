@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,6 @@ import pandas as pd
 from vocgui.core.project import reading
 from vocgui.core.project.adding import ImageAddingMixin
 from vocgui.core.project.agreement_edits import AgreementEditsMixin
-from vocgui.core.project.building import write_new_project
 from vocgui.core.project.change_events import ChangeEvent, EventHub
 from vocgui.core.project.claims import ClaimsMixin
 from vocgui.core.project.class_edits import ClassEditsMixin
@@ -36,16 +34,19 @@ from vocgui.core.project.schema import (
 )
 from vocgui.core.project.snapshot import LabelSnapshot
 from vocgui.core.project.split_edits import SplitEditsMixin
-from vocgui.core.project.store import Store, damaged, database_error
+from vocgui.core.project.store import damaged
+from vocgui.core.project.store_base import ProjectStore
+from vocgui.core.project.stores import Location, open_store, write_new
 from vocgui.core.project.user import current_user
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
 class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, HashCacheMixin,
               ImageAddingMixin, ClaimsMixin, AgreementEditsMixin):
-    """One vocgui project file, open for editing (or read-only)."""
+    """One vocgui project (a file, or a database on a PostgreSQL server), open for editing
+    (or read-only). The API is the same whichever store is behind it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ProjectStore) -> None:
         """Use :meth:`open` or :meth:`create`; this reads the whole file into memory."""
         self._store = store
         self.events = EventHub()
@@ -56,18 +57,18 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         self._objects_renamed = False  # set inside an edit that renamed boxes
         try:
             self._read_memory()
-        except sqlite3.DatabaseError as exc:
+        except store.database_errors as exc:
             store.close()
-            raise database_error(store.path, exc, store.read_only) from exc
+            raise store.read_error(exc) from exc
         except (ValueError, KeyError, IndexError) as exc:  # tables that contradict each other
             store.close()
-            raise damaged(store.path, f"inconsistent tables: {exc}") from exc
+            raise damaged(store.location, f"inconsistent tables: {exc}") from exc
         self._objects: pd.DataFrame | None = None
         self._problems: list[Problem] | None = None
         #: False only for a file older than schema 5 opened read-only (never migrated):
         #: its team reads (last editors, claims, agreement) are then empty.
         self.has_team_tables = stored_version(store.conn) >= TEAM_SCHEMA_VERSION
-        if not store.read_only:
+        if not store.read_only and store.single_writer:
             self.mark_abandoned_runs()
 
     def _read_memory(self) -> None:
@@ -83,26 +84,27 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, read_only: bool = False, *,
+    def open(cls, path: Location, read_only: bool = False, *,
              migrations: Sequence[Migration] = MIGRATIONS) -> Project:
-        """Open a project file.
+        """Open a project file, or the project in a ``postgresql://`` URL's database.
 
         For editing (the default) the project is locked against other vocgui processes
         (ProjectLockedError) and upgraded to the current schema if older. ``read_only``
         takes no lock and never writes, so it works alongside an editing process.
         Raises NotAProjectError, NewerSchemaError, ProjectLockedError or ProjectIOError,
-        each naming the file; a refused file is left as it was.
+        each naming the file; a refused file is left as it was. A project on a server takes
+        no lock: several processes edit it at once (see :mod:`.pg_store`).
         """
-        return cls(Store.open(Path(path), read_only=read_only, migrations=migrations))
+        return cls(open_store(path, read_only=read_only, migrations=migrations))
 
     @classmethod
-    def create(cls, path: str | os.PathLike, dataset: VocDataset) -> Project:
-        """Write a new project file from a loaded dataset and open it for editing."""
-        write_new_project(Path(path), dataset)
+    def create(cls, path: Location, dataset: VocDataset) -> Project:
+        """Write a new project (file or database) from a loaded dataset and open it."""
+        write_new(path, dataset)
         return cls.open(path)
 
     @classmethod
-    def create_from_voc(cls, path: str | os.PathLike, source, progress=None, cancel=None,
+    def create_from_voc(cls, path: Location, source, progress=None, cancel=None,
                         **loader_kwargs) -> Project:
         """Load a VOC source with :func:`vocgui.core.voc.load_voc` and create a project."""
         from vocgui.core.voc import load_voc
@@ -123,7 +125,20 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
     # --- reading -----------------------------------------------------------------------
     @property
     def path(self) -> Path:
+        """The project file; for a project on a server, its local stand-in, beside which
+        its run folders live (:func:`.runs.run_folder`)."""
         return self._store.path
+
+    @property
+    def location(self) -> str:
+        """What opens this project again: the file's path or the server URL (which may
+        hold a password: show :func:`.team_url.display_url` of it)."""
+        return self._store.location
+
+    @property
+    def is_team(self) -> bool:
+        """Whether the project is on a server, where other processes edit it too."""
+        return not self._store.single_writer
 
     @property
     def read_only(self) -> bool:

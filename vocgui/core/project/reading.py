@@ -69,7 +69,9 @@ def read_images(conn: sqlite3.Connection, matrix: np.ndarray, classes: ClassTabl
                           ).fetchone()
     ints, texts = decode_static_columns(blob, stored and stored[0])  # in id order
     ids, review, labeled = _ints(ids), _ints(review), _ints(labeled)
-    notes = np.asarray([] if note is None else note.split("\0"), dtype=object)
+    # PostgreSQL aggregates the notes as a list (its text cannot hold the NUL).
+    notes = np.asarray([] if note is None else note if isinstance(note, list)
+                       else note.split("\0"), dtype=object)
     if len(texts["filename"]) != n or len(notes) != n or len(review) != n or \
             len(labeled) != n:
         raise ValueError("the stored image columns do not match the images table")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from vocgui.core.project.change_events import RunEvent
 from vocgui.core.project.snapshot import LabelSnapshot
-from vocgui.core.project.store import now_utc
+from vocgui.core.project.store_base import now_utc
 
 RUN_STATUSES = ("running", "completed", "stopped", "failed")
 ABANDONED_MESSAGE = ("abandoned: the process driving this run ended without finishing it "

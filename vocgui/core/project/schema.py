@@ -192,7 +192,7 @@ def read_version(conn: sqlite3.Connection, path: Path) -> int:
     has_meta = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
     if not has_meta:
-        raise NotAProjectError(f"{path} is an SQLite file but not a vocgui project "
+        raise NotAProjectError(f"{path} is a database but not a vocgui project "
                                "(it has no 'meta' table)")
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None or not str(row[0]).isdigit():

@@ -8,13 +8,11 @@ loss); ``benchmarks/bench_edits.py`` shows an edit still commits well under 5 ms
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from vocgui.core.project.errors import (
@@ -24,14 +22,9 @@ from vocgui.core.project.errors import (
     ProjectLockedError,
 )
 from vocgui.core.project.schema import MIGRATIONS, Migration, check_version, migrate, read_version
-from vocgui.core.project.user import current_user
+from vocgui.core.project.store_base import ProjectStore
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def now_utc() -> str:
-    """The current time as an ISO-8601 UTC string (what the edit log records)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def io_error(path: Path, doing: str, exc: BaseException) -> ProjectIOError:
@@ -164,16 +157,18 @@ def damaged(path: Path, detail: str) -> NotAProjectError:
         f"more: sqlite3 '{path}' .recover")
 
 
-class Store:
+class Store(ProjectStore):
     """One open project file. Writes go through :meth:`write` (one transaction each)."""
+
+    database_errors = (sqlite3.DatabaseError,)
 
     def __init__(self, path: Path, conn: sqlite3.Connection, key: tuple[int, int],
                  read_only: bool) -> None:
         self.path = path
+        self.location = str(path)
         self.conn = conn
         self.read_only = read_only
         self._key: tuple[int, int] | None = key
-        self._depth = 0  # > 0 inside transaction(): writes join it, one commit at its end
 
     @classmethod
     def open(cls, path: Path, read_only: bool = False,
@@ -235,29 +230,8 @@ class Store:
                 raise io_error(self.path, f"save the edit '{action}'", exc) from exc
             raise
 
-    @contextmanager
-    def transaction(self, action: str) -> Iterator[None]:
-        """Every :meth:`write` inside the block joins one durable transaction: all of them
-        are on disk when the block ends, or (it raised) none of them is."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        with self.write(action, None):
-            self._depth = 1
-            try:
-                yield
-            finally:
-                self._depth = 0
-
-    def _log(self, action: str, detail: dict | None) -> None:
-        if detail is not None:
-            self.conn.execute(
-                "INSERT INTO edit_log (at, who, action, detail) VALUES (?, ?, ?, ?)",
-                (now_utc(), current_user(), action, json.dumps(detail, ensure_ascii=False)))
+    def read_error(self, exc: BaseException) -> ProjectError:
+        return database_error(self.path, exc, self.read_only)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL) and release the lock."""

@@ -3,8 +3,6 @@ relabelled after the older run."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
@@ -32,7 +30,7 @@ SHOWN = (("f1", "F1"), ("ap", "AP"), ("precision", "P"), ("recall", "R"))
 BETTER, WORSE = QColor("#2e7d32"), QColor("#c62828")
 
 
-def _compare(path: Path, runs: pd.DataFrame, id_a: int, id_b: int
+def _compare(path: str, runs: pd.DataFrame, id_a: int, id_b: int
              ) -> tuple[pd.DataFrame, str, np.ndarray]:
     """Runs on a pool thread, on its own read-only Project (the live one belongs to the
     GUI thread; every committed edit is on disk): the comparison frame, a one-line note
@@ -111,7 +109,7 @@ class CompareView(QWidget):
             return
         self.note.setText("Comparing…")
         runs = self.runs
-        path = project.path
+        path = project.location  # reopened read-only by the worker
         self.worker.start(lambda: _compare(path, runs, int(id_a), int(id_b)))
 
     def _show(self, result: tuple[pd.DataFrame, str, np.ndarray]) -> None:

@@ -43,14 +43,14 @@ from vocgui.qt.review.issues_view import IssuesView
 from vocgui.qt.review.review_session import ReviewSession
 
 
-def _list_runs(path: Path) -> pd.DataFrame:
+def _list_runs(path: str) -> pd.DataFrame:
     """Runs on a pool thread, on its own read-only Project (the live one belongs to the
     GUI thread): the reviewable runs, newest first."""
     with Project.open(path, read_only=True) as project:
         return reviewable_runs(project)
 
 
-def _load(path: Path, run_id: int) -> RunReview:
+def _load(path: str, run_id: int) -> RunReview:
     """Runs on a pool thread, on its own read-only Project: the review with its
     threshold-free parts computed."""
     with Project.open(path, read_only=True) as project:
@@ -161,7 +161,7 @@ class ReviewPanel(QWidget):
             self.compare.set_runs(self.runs)
             self.session.set_review(None, None)
             return
-        path = project.path
+        path = project.location  # reopened read-only by the worker
         self.lister.start(lambda: _list_runs(path))
 
     def _on_run_event(self, event: RunEvent) -> None:
@@ -174,7 +174,7 @@ class ReviewPanel(QWidget):
         if project is None:
             return
         self.summary.setText(f"Loading run {run_id}…")
-        path = project.path
+        path = project.location  # reopened read-only by the worker
         self.loader.start(lambda: (run_id, _load(path, run_id)))
 
     def _runs_listed(self, runs: pd.DataFrame) -> None:

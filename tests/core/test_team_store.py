@@ -1,0 +1,124 @@
+"""A project on a real PostgreSQL server (tests/pg_cluster.py): the same Python API as a
+file, its schema from the same DDL and migrations, version and privilege checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import psycopg
+import pytest
+from helpers_project import load_dataset, project_state
+
+from vocgui.core.project import NewerSchemaError, Project, ProjectIOError
+from vocgui.core.project.commands import AddLabel, MergeClasses, RenameClass, UndoStack
+from vocgui.core.project.postgres_dialect import to_postgres
+from vocgui.core.project.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+@pytest.fixture(scope="module")
+def demo_dataset(demo_root):
+    return load_dataset(demo_root)
+
+
+def _edit_everything(project: Project) -> None:
+    stack = UndoStack()
+    stack.push(AddLabel(project, [0, 1, 2], "zebra"))
+    stack.push(RenameClass(project, project.classes[0], "renamed"))
+    stack.push(MergeClasses(project, [project.classes[1], project.classes[2]], "merged"))
+    stack.undo()
+    project.set_review([3, 4], "flagged", "check the box")
+    project.set_splits([5], ["excluded"])
+    run = project.create_run({"epochs": 1}, project.snapshot())
+    project.log_epoch(run, 1, {"loss": 0.5})
+    project.save_predictions(run, np.arange(4), project.classes,
+                             np.linspace(0, 1, 4 * len(project.classes)).reshape(4, -1),
+                             split="all", in_sample=np.array([1, 0, 1, 0], bool),
+                             features="features.npy")
+    project.finish_run(run, "completed", "/models/model.keras")
+
+
+def test_a_team_project_keeps_every_edit_like_a_file(pg_url, demo_dataset, tmp_path,
+                                                     monkeypatch):
+    monkeypatch.setenv("VOCGUI_USER", "ann")
+    monkeypatch.setenv("VOCGUI_TEAM_RUNS", str(tmp_path / "runs"))
+    on_file = Project.create(tmp_path / "p.vocgui", demo_dataset)
+    on_server = Project.create(pg_url, demo_dataset)
+    assert on_server.is_team and not on_file.is_team
+    for project in (on_file, on_server):
+        _edit_everything(project)
+    expected = project_state(on_file)
+    assert project_state(on_server) == expected
+    on_server.close()
+    with Project.open(pg_url, read_only=True) as again:
+        assert project_state(again) == expected
+        assert again.images.equals(on_file.images)
+        log = again.edit_log()
+        assert set(log["who"]) == {"ann"}
+        assert log["action"].tolist() == on_file.edit_log()["action"].tolist()
+        runs = again.runs()
+        assert runs["status"].tolist() == ["completed"] and runs["n_epochs"].tolist() == [1]
+        mine, theirs = again.predictions(1, "all"), on_file.predictions(1, "all")
+        assert np.array_equal(mine.scores, theirs.scores)
+        assert np.array_equal(mine.in_sample, theirs.in_sample)
+        assert mine.features == "features.npy"
+        assert again.path.parent == tmp_path / "runs"
+        with pytest.raises(ProjectIOError, match="read-only"):
+            again.add_label([0], "dog")
+    on_file.close()
+
+
+def test_the_schema_is_the_sqlite_ddl_translated():
+    assert "BYTEA" in to_postgres("ALTER TABLE predictions ADD COLUMN in_sample BLOB")
+    assert to_postgres("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)") == \
+        "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT)"
+    assert "rowid BIGSERIAL PRIMARY KEY" in to_postgres("CREATE TABLE o (name TEXT)")
+    assert to_postgres("SELECT 'a?b%', ? FROM t") == "SELECT 'a?b%', %s FROM t"
+
+
+def test_an_old_team_project_is_migrated_and_a_newer_one_refused(pg_url, demo_dataset):
+    Project.create(pg_url, demo_dataset).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE predictions DROP COLUMN in_sample")
+        conn.execute("ALTER TABLE predictions DROP COLUMN features")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with Project.open(pg_url, read_only=True) as old:  # read-only: never migrated
+        assert len(old.images) == len(demo_dataset.images)
+    Project.open(pg_url).close()  # migration 4 ran on the server, translated
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                            ).fetchone() == (str(SCHEMA_VERSION),)
+        columns = {r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'predictions'")}
+        assert {"in_sample", "features"} <= columns
+        conn.execute(f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' "
+                     "WHERE key = 'schema_version'")
+        before = conn.execute("SELECT COUNT(*) FROM edit_log").fetchone()
+    with pytest.raises(NewerSchemaError, match="newer vocgui.*not changed"):
+        Project.open(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM edit_log").fetchone() == before
+    assert len(MIGRATIONS) == SCHEMA_VERSION - 1
+
+
+def test_a_user_without_privileges_is_told_and_nothing_changes(pg_url, demo_dataset):
+    Project.create(pg_url, demo_dataset).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE viewer LOGIN")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer")
+    viewer = pg_url.replace("vocgui@", "viewer@", 1)
+    with pytest.raises(ProjectIOError, match="may not edit.*INSERT on labels.*read-only"):
+        Project.open(viewer)
+    with Project.open(viewer, read_only=True) as project:  # reading needs SELECT only
+        assert len(project.images) == len(demo_dataset.images)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE nobody_else LOGIN")
+    with pytest.raises(ProjectIOError, match="may not read"):
+        Project.open(pg_url.replace("vocgui@", "nobody_else@", 1), read_only=True)
+
+
+def test_an_unreachable_server_and_an_empty_database_are_named(pg_url, tmp_path):
+    dead = f"postgresql://vocgui@/nothing?host={tmp_path}"
+    with pytest.raises(ProjectIOError, match="cannot be reached"):
+        Project.open(dead)
+    with pytest.raises(Exception, match="not a vocgui project"):
+        Project.open(pg_url)

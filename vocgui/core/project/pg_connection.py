@@ -1,0 +1,158 @@
+"""A psycopg 3 connection that takes the project's SQLite-dialect SQL (see
+:mod:`.postgres_dialect`) and answers like ``sqlite3``: the thin adapter that lets every
+edit mixin run unchanged on a PostgreSQL server.
+
+Autocommit, with the store issuing BEGIN/COMMIT itself (as ``sqlite3`` with
+``isolation_level=None``). Two SQLite habits need help here: ``cursor.lastrowid`` (an
+INSERT into a table whose ``id`` numbers itself gets ``RETURNING id``), and explicit ids
+(an INSERT that gives an id itself leaves the table's sequence behind, so before COMMIT
+the sequences of such tables are moved past the largest id, as SQLite would number).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import psycopg
+
+from vocgui.core.project.postgres_dialect import (
+    Catalog,
+    inserted_table,
+    split_script,
+    to_postgres,
+)
+
+_DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.I)
+_CATALOG_SQL = """
+SELECT c.relname, a.attname,
+       pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%' AS serial,
+       COALESCE(a.attnum = ANY (i.indkey), false) AS in_key
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+WHERE c.relkind = 'r'
+ORDER BY c.relname, a.attnum
+"""
+
+
+class PgCursor:
+    """A psycopg cursor with sqlite3's ``lastrowid``."""
+
+    def __init__(self, cursor: psycopg.Cursor, lastrowid: int | None = None) -> None:
+        self._cursor = cursor
+        self.lastrowid = lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+
+class PgConnection:
+    """``execute``/``executemany``/``executescript`` in SQLite's dialect over ``raw``."""
+
+    def __init__(self, raw: psycopg.Connection) -> None:
+        self.raw = raw
+        self._catalog: Catalog | None = None
+        self._translated: dict[str, tuple[str, str | None, str | None]] = {}
+        self._behind: set[str] = set()  # tables whose sequence an explicit id left behind
+
+    @classmethod
+    def connect(cls, url: str, timeout: float = 10) -> PgConnection:
+        """Connect to ``url`` (psycopg.OperationalError if the server cannot be reached)."""
+        return cls(psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)),
+                                   application_name="vocgui"))
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            catalog = Catalog()
+            for table, column, serial, in_key in self.raw.execute(_CATALOG_SQL):
+                catalog.columns.setdefault(table, []).append(column)
+                if in_key:
+                    catalog.primary_key.setdefault(table, []).append(column)
+                if serial:
+                    catalog.serial[table] = column
+            self._catalog = catalog
+        return self._catalog
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
+        word = sql.strip().upper()
+        if word == "COMMIT":
+            self._catch_up_sequences()
+        elif word == "ROLLBACK":  # nothing of the transaction is left to catch up
+            self._behind.clear()
+        translated, returning, behind = self._translate(sql)
+        cursor = self.raw.execute(translated + (returning or ""), tuple(params))
+        self._after(sql, behind)
+        lastrowid = None
+        if returning:
+            row = cursor.fetchone()
+            lastrowid = row[0] if row else None
+        return PgCursor(cursor, lastrowid)
+
+    def executemany(self, sql: str, seq_of_params: Iterable[Sequence[Any]]) -> PgCursor:
+        translated, _, behind = self._translate(sql)
+        cursor = self.raw.cursor()
+        cursor.executemany(translated, (tuple(p) for p in seq_of_params))
+        self._after(sql, behind)
+        return PgCursor(cursor)
+
+    def executescript(self, script: str) -> None:
+        for statement in split_script(script):
+            self.execute(statement)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def _translate(self, sql: str) -> tuple[str, str | None, str | None]:
+        """(PostgreSQL text, ' RETURNING id' or None, table whose sequence it leaves
+        behind or None), cached per statement text."""
+        found = self._translated.get(sql)
+        if found is None:
+            ddl = bool(_DDL.match(sql))
+            catalog = None if ddl else self.catalog
+            returning = behind = None
+            target = None if ddl else inserted_table(sql)
+            if target is not None:
+                table, columns = target
+                serial = catalog.serial.get(table)
+                if serial == "id" and "RETURNING" not in sql.upper():
+                    returning = " RETURNING id"
+                if serial and (columns is None or serial in columns):
+                    behind = table
+            found = (to_postgres(sql, catalog), returning, behind)
+            if not ddl:
+                self._translated[sql] = found
+        return found
+
+    def _after(self, sql: str, behind: str | None) -> None:
+        if behind:
+            self._behind.add(behind)
+        if _DDL.match(sql):  # tables or columns changed: translate afresh
+            self._catalog = None
+            self._translated.clear()
+
+    def _catch_up_sequences(self) -> None:
+        for table in sorted(self._behind):
+            column = self.catalog.serial[table]
+            self.raw.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
+        self._behind.clear()
