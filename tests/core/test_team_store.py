@@ -75,10 +75,13 @@ def test_the_schema_is_the_sqlite_ddl_translated():
 
 
 def test_an_old_team_project_is_migrated_and_a_newer_one_refused(pg_url, demo_dataset):
-    Project.create(pg_url, demo_dataset).close()
-    with psycopg.connect(pg_url, autocommit=True) as conn:
+    with Project.create(pg_url, demo_dataset) as project:
+        project.add_label([7], "zebra")
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # back to schema 3
         conn.execute("ALTER TABLE predictions DROP COLUMN in_sample")
         conn.execute("ALTER TABLE predictions DROP COLUMN features")
+        for table in ("image_edits", "claims", "agreement_images", "agreement_labels"):
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with Project.open(pg_url, read_only=True) as old:  # read-only: never migrated
         assert len(old.images) == len(demo_dataset.images)
@@ -90,6 +93,8 @@ def test_an_old_team_project_is_migrated_and_a_newer_one_refused(pg_url, demo_da
             "SELECT column_name FROM information_schema.columns "
             "WHERE table_name = 'predictions'")}
         assert {"in_sample", "features"} <= columns
+        # schema 5's migration ran too, attributing the older edit from the log
+        assert conn.execute("SELECT image_id FROM image_edits").fetchall() == [(7,)]
         conn.execute(f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' "
                      "WHERE key = 'schema_version'")
         before = conn.execute("SELECT COUNT(*) FROM edit_log").fetchone()
