@@ -27,6 +27,8 @@ class SuggestionActions(QObject):
         super().__init__(window)
         self.window = window
         self.state, self.source = window.state, window.suggestions
+        #: The image Label next went to last (pressing L on it again skips it).
+        self._last_jump = -1
         keyboard = window.keyboard
         keyboard.bind(Qt.Key.Key_A, self.accept)
         keyboard.bind(Qt.Key.Key_S, self.accept_and_next)
@@ -100,17 +102,21 @@ class SuggestionActions(QObject):
         return True
 
     def label_next(self) -> bool:
-        """Select the next image of the Label next queue (module docstring)."""
+        """Select the most uncertain unlabeled image (your claimed images first; images
+        other annotators claimed are theirs); pressed again on the image it gave (left
+        unlabeled: skipped), the one after that in the queue."""
         queue, project = self.source.queue(), self.state.project
-        # Your claimed images first; images other annotators claimed are theirs.
         ordered = queue if project is None else project.claims_first(queue)
-        row = next_to_label(ordered, self.state.current_row)
+        current = self.state.current_row
+        skipping = current if current == self._last_jump else -1
+        row = next_to_label(ordered, skipping)
         if row is None:
             self._say("Every unlabeled image is claimed by someone else (Team > Show Images)"
                       if len(queue) else "Every image is labeled: Label next is empty")
             return False
         self.window.show_images()
         self.state.request_selection(np.array([row]))
+        self._last_jump = row
         return True
 
     def accept_confident_selected(self) -> int:

@@ -79,6 +79,10 @@ class FilterBar(QWidget):
         self.model_box = QComboBox(toolTip="Show images by the current model's scores: "
                                    "with suggestions, all confident, or uncertain")
         self.model_box.addItems(list(_MODEL_CHOICES))
+        # As narrow as the shorter choices: the name filter keeps its room at 1024 px.
+        self.model_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_box.setMinimumContentsLength(10)
         self.model_box.currentIndexChanged.connect(self._choices_edited)
         self.problems_box = QCheckBox("Problems", toolTip="Show only images with loader problems")
         self.problems_box.toggled.connect(self._choices_edited)

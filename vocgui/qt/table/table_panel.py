@@ -28,7 +28,7 @@ from vocgui.qt.table.chips_delegate import LabelChipsDelegate
 from vocgui.qt.table.columns import HEADERS, Column
 from vocgui.qt.table.filter import TableFilter
 from vocgui.qt.table.filter_bar import FilterBar
-from vocgui.qt.table.model import ImageTableModel, contiguous_runs
+from vocgui.qt.table.model import SUGGESTION_COLUMNS, ImageTableModel, contiguous_runs
 
 if TYPE_CHECKING:
     from vocgui.qt.suggestions import SuggestionSource
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 _Flag = QItemSelectionModel.SelectionFlag
 
 
+#: Width of the Labels column while the Suggested column is shown beside it.
+_LABELS_BESIDE_SUGGESTIONS = 170
 #: Pixels a header section needs beyond its title for the sort arrow and the margins.
 SORT_ARROW_ROOM = 24
 
@@ -70,11 +72,14 @@ class ImageTablePanel(QWidget):
         title_room = header.fontMetrics().horizontalAdvance
         for column, width in ((Column.FILE, 125), (Column.LABELS, 220), (Column.OBJECTS, 50),
                               (Column.SIZE, 70), (Column.SPLIT, 45), (Column.REVIEW, 70),
-                              (Column.PROBLEMS, 60), (Column.SUGGESTED, 140),
+                              (Column.PROBLEMS, 60), (Column.SUGGESTED, 150),
                               (Column.UNCERTAINTY, 60)):
             header.resizeSection(column, max(width, title_room(HEADERS[column][0])
                                              + SORT_ARROW_ROOM))
         header.setSectionResizeMode(Column.LABELS, QHeaderView.ResizeMode.Stretch)
+        for position, column in enumerate(SUGGESTION_COLUMNS, start=Column.LABELS + 1):
+            header.moveSection(header.visualIndex(column), position)
+            self.view.setColumnHidden(column, True)  # until a model has scored the images
         self._chips = LabelChipsDelegate(self.view)
         self.view.setItemDelegateForColumn(Column.LABELS, self._chips)
         self.view.setItemDelegateForColumn(Column.SUGGESTED, self._chips)
@@ -122,8 +127,19 @@ class ImageTablePanel(QWidget):
         self._suggestions_changed()
 
     def _suggestions_changed(self) -> None:
-        if self._suggestions is not None:
-            self.model.set_suggestions(self._suggestions.suggestions)
+        suggestions = None if self._suggestions is None else self._suggestions.suggestions
+        self.model.set_suggestions(suggestions)
+        # The model's columns sit beside the labels, shown only when there is a model;
+        # then the labels stop taking all the width left, so the three share it.
+        has = suggestions is not None
+        header = self.view.horizontalHeader()
+        if has == header.isSectionHidden(Column.SUGGESTED):
+            for column in SUGGESTION_COLUMNS:
+                self.view.setColumnHidden(column, not has)
+            header.setSectionResizeMode(Column.LABELS, QHeaderView.ResizeMode.Interactive
+                                        if has else QHeaderView.ResizeMode.Stretch)
+            if has:
+                header.resizeSection(Column.LABELS, _LABELS_BESIDE_SUGGESTIONS)
 
     def add_view(self, title: str, make: Callable[[], QWidget]) -> None:
         """Add a tab beside the table whose widget ``make()`` builds when the tab is first

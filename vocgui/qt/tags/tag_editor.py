@@ -100,8 +100,13 @@ class TagEditor(QWidget):
         header = self.class_list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(_CLASS_COL, QHeaderView.ResizeMode.Stretch)
-        for column in (_KEY_COL, _COUNT_COL, _SCORE_COL):
+        for column in (_KEY_COL, _COUNT_COL):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed width: sized to its contents, each score set on a change of image
+        # re-measured the column (6 ms a cell, benchmarks/bench_suggestions.py).
+        header.setSectionResizeMode(_SCORE_COL, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(_SCORE_COL, self.class_list.fontMetrics().horizontalAdvance(
+            f"{_SUGGESTED_MARK}0.00") + 2 * header.fontMetrics().horizontalAdvance("MM"))
         self.class_list.itemChanged.connect(self._on_item_changed)
         self.hint = QLabel("Keys 1\u20139 and 0 toggle the first ten classes.")
         self.hint.setWordWrap(True)
@@ -249,18 +254,18 @@ class TagEditor(QWidget):
                      for p, known, mark in zip(s.scores[row].tolist(), s.known.tolist(),
                                                s.suggested[row].tolist(), strict=True)]
         shown = self._score_texts if len(self._score_texts) == n else [None] * n
+        # The list's own itemChanged is for the check marks; the view still repaints.
+        blocked = self.class_list.blockSignals(True)
         for index in (i for i in range(n) if texts[i] != shown[i]):
             item = self.class_list.topLevelItem(index)
             item.setText(_SCORE_COL, texts[index])
             suggested = texts[index].startswith(_SUGGESTED_MARK)
-            font = item.font(_SCORE_COL)
-            font.setBold(suggested)
-            item.setFont(_SCORE_COL, font)
             item.setForeground(_SCORE_COL, _SUGGESTED_COLOR if suggested
                                else self.palette().text().color())
             item.setToolTip(_SCORE_COL, "the model does not know this class (added or "
                             "renamed since its run)" if texts[index] == "?" else
                             "suggested by the model" if suggested else "")
+        self.class_list.blockSignals(blocked)
         self._score_texts = texts
 
     def _refresh_checks(self) -> None:
