@@ -164,3 +164,13 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory):
 def pg_url(pg_server) -> str:
     """A fresh, empty database on the test server: its postgresql:// URL."""
     return pg_server.new_database()
+
+
+@pytest.fixture(autouse=True)
+def _default_user():
+    """Every test starts and ends recorded as the default user (VOCGUI_USER or the login
+    name): a test that switches users with ``set_user`` cannot leak its name."""
+    yield
+    from vocgui.core.project.user import set_user
+
+    set_user(None)

@@ -5,20 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from vocgui.cli.main import main
 from vocgui.core.project import Project
 from vocgui.core.project.user import set_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from helpers_project import load_dataset  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _default_user():
-    yield
-    set_user(None)
 
 
 def test_claim_and_agreement_commands(voc_sample: Path, tmp_path: Path, capsys) -> None:

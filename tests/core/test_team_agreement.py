@@ -22,12 +22,6 @@ from vocgui.core.project.commands import UndoStack
 from vocgui.core.project.user import set_user
 
 
-@pytest.fixture(autouse=True)
-def _default_user():
-    yield
-    set_user(None)
-
-
 def test_kappa_matches_hand_computed_values_and_sklearn() -> None:
     # 10 images: both yes 4, only A 1, only B 2, both no 3.
     # p_o = 0.7; p_A = 0.5, p_B = 0.6; p_e = 0.5*0.6 + 0.5*0.4 = 0.5; kappa = 0.4.

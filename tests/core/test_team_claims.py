@@ -16,12 +16,6 @@ from vocgui.core.project.claims import _CLAIM, claims_first
 from vocgui.core.project.user import set_user
 
 
-@pytest.fixture(autouse=True)
-def _default_user():
-    yield
-    set_user(None)
-
-
 @pytest.fixture
 def unlabeled(voc_sample: Path, tmp_path: Path) -> Path:
     """A project of the 100 real sample JPEGs as a plain folder: all unlabeled."""

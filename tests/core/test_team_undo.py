@@ -10,18 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from helpers_project import load_dataset
 
 from vocgui.core.project import Project
 from vocgui.core.project.commands import AddLabel, SetLabels, SetReview, UndoStack
 from vocgui.core.project.user import set_user
-
-
-@pytest.fixture(autouse=True)
-def _default_user():
-    yield
-    set_user(None)
 
 
 def test_undo_leaves_cells_another_user_changed_since(voc_sample: Path,

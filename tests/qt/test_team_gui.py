@@ -4,19 +4,12 @@ real main window over the real 100-image sample."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from vocgui.core.project.user import set_user
 from vocgui.qt.team.agreement_dialog import AgreementDialog
 from vocgui.qt.team.sample_labeling import SampleLabelingDialog
-
-
-@pytest.fixture(autouse=True)
-def _default_user():
-    yield
-    set_user(None)
 
 
 def test_team_menu_filters_by_last_editor_and_names_the_user(window, monkeypatch) -> None:

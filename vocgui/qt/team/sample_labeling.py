@@ -126,7 +126,8 @@ class SampleLabelingDialog(QDialog):
         try:
             project.set_agreement_labels(row, names)
         except (ProjectError, ValueError, KeyError) as exc:
-            self.state.edit_refused.emit(str(exc), isinstance(exc, ProjectError))
+            self.state.edit_refused.emit(str(exc), isinstance(exc, ProjectError)
+                                         and not project.read_only)
             return
         self._mine[row] = np.isin(project.classes, names)
         self._go(self.index + 1)
