@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
+from vocgui.core.project.commands import AddLabel
 from vocgui.core.project.user import set_user
 from vocgui.qt.team.agreement_dialog import AgreementDialog
 from vocgui.qt.team.sample_labeling import SampleLabelingDialog
@@ -29,6 +30,9 @@ def test_team_menu_filters_by_last_editor_and_names_the_user(window, monkeypatch
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
     team._claim()  # every sample image is labeled: nothing to claim, and it says so
     assert "no more unlabeled images are free" in window.statusBar().currentMessage()
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (1.5, True))
+    team._ask_hours()
+    assert team.claim_hours() == 1.5 and team.hours_action.text() == "Claim Duration: 1.5 h…"
     assert window.settings.qsettings.value("team/user") == "ann"
 
 
@@ -93,3 +97,15 @@ def test_label_next_prefers_my_claims_and_skips_others(window) -> None:
     set_user("ann")
     assert not window.suggestion_actions.label_next()
     assert "claimed by someone else" in window.statusBar().currentMessage()
+
+
+def test_an_undo_that_leaves_another_users_change_says_so(window) -> None:
+    state, p = window.state, window.state.project
+    set_user("ann")
+    state.push(AddLabel(p, [0, 1], "sofa"))
+    set_user("bob")
+    p.remove_label([1], "sofa")
+    set_user("ann")
+    state.undo_stack.undo()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Undo left 1 change") and "changed by bob" in message

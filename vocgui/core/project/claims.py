@@ -19,8 +19,9 @@ import pandas as pd
 from vocgui.core.project.labelling import check_rows
 from vocgui.core.project.user import current_user
 
-#: How long a claim lasts unless the claimer says otherwise.
+#: How long a claim lasts unless the claimer says otherwise, and the longest it can.
 DEFAULT_CLAIM_HOURS = 4.0
+MAX_CLAIM_HOURS = 24.0 * 365
 
 _CLAIM = """
 INSERT INTO claims (image_id, who, claimed, expires)
@@ -47,8 +48,9 @@ class ClaimsMixin:
         if int(n) != n or n < 1:
             raise ValueError(f"the number of images to claim must be a whole number >= 1, "
                              f"not {n!r}")
-        if not 0 < hours <= 24 * 365:
-            raise ValueError(f"a claim lasts more than 0 and at most 8760 hours, not {hours!r}")
+        if not 0 < hours <= MAX_CLAIM_HOURS:
+            raise ValueError(f"a claim lasts more than 0 and at most {MAX_CLAIM_HOURS:g} "
+                             f"hours, not {hours!r}")
         now = datetime.now(UTC)
         claimed, expires = _iso(now), _iso(now + timedelta(hours=hours))
         got: list[int] = []

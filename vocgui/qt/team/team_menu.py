@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from vocgui.core.project import ProjectError
-from vocgui.core.project.claims import DEFAULT_CLAIM_HOURS
+from vocgui.core.project.claims import DEFAULT_CLAIM_HOURS, MAX_CLAIM_HOURS
 from vocgui.core.project.user import current_user, set_user
 from vocgui.core.wording import plural
 from vocgui.qt.team.agreement_dialog import AgreementDialog
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: Where the app keeps the user name it records edits as (QSettings key).
 USER_SETTING = "team/user"
+#: Where the app keeps how long its claims last, in hours.
+HOURS_SETTING = "team/claim_hours"
 
 
 class TeamMenu:
@@ -42,6 +44,7 @@ class TeamMenu:
         self._project_actions = []
         add = self._add
         self.user_action = menu.addAction("", self._ask_user)
+        self.hours_action = menu.addAction("", self._ask_hours)
         self._show_user()
         menu.addSeparator()
         add("&Claim Next Unlabeled Images…", self._claim,
@@ -93,6 +96,25 @@ class TeamMenu:
         self.user_action.setText(f"User Name: {current_user()}…")
         self.user_action.setStatusTip("The name your edits, claims and agreement labels "
                                       "are recorded as")
+        self.hours_action.setText(f"Claim Duration: {self.claim_hours():g} h…")
+        self.hours_action.setStatusTip("How long images you claim stay yours")
+
+    def claim_hours(self) -> float:
+        """How long a claim from this app lasts (the setting, else the default)."""
+        try:
+            hours = float(self.window.settings.qsettings.value(HOURS_SETTING,
+                                                               DEFAULT_CLAIM_HOURS))
+        except (TypeError, ValueError):
+            return DEFAULT_CLAIM_HOURS
+        return hours if 0 < hours <= MAX_CLAIM_HOURS else DEFAULT_CLAIM_HOURS
+
+    def _ask_hours(self) -> None:
+        hours, ok = QInputDialog.getDouble(self.window, "Claim duration",
+                                           "A claim lasts (hours):", self.claim_hours(),
+                                           0.1, MAX_CLAIM_HOURS, 1)
+        if ok:
+            self.window.settings.qsettings.setValue(HOURS_SETTING, hours)
+            self._show_user()
 
     def _ask_user(self) -> None:
         name, ok = QInputDialog.getText(self.window, "User name",
@@ -110,12 +132,13 @@ class TeamMenu:
 
     # --- claims ----------------------------------------------------------------------------
     def _claim(self) -> None:
+        hours = self.claim_hours()
         n, ok = QInputDialog.getInt(self.window, "Claim images",
-                                    f"Claim the next unlabeled images for "
-                                    f"{DEFAULT_CLAIM_HOURS:g} hours. How many?", 20, 1, 100_000)
+                                    f"Claim the next unlabeled images for {hours:g} hours. "
+                                    "How many?", 20, 1, 100_000)
         if not ok:
             return
-        rows = self.state.project.claim_next(n, DEFAULT_CLAIM_HOURS)
+        rows = self.state.project.claim_next(n, hours)
         self._say(f"You claimed {plural(len(rows), 'image')}"
                   + ("" if len(rows) == n else " (no more unlabeled images are free)"))
         self._show_claimed("mine")
