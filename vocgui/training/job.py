@@ -65,7 +65,7 @@ def _pipelines(data: Prepared, config: TrainConfig, setup: Setup,
     common = {"classes": data.classes, "target_size": config.target_size,
               "batch_size": setup.global_batch, "seed": config.seed,
               "workers": config.workers, "preprocessing": preprocessing,
-              "pad_to": setup.replicas if setup.strategy == "DataParallel" else 1}
+              "pad_to": _data_parallel(setup)}
     train = make_batches(config.pipeline, data.train.paths, data.train.labels, shuffle=True,
                          augment=config.augment, weights=data.sample_weight, **common)
     val = make_batches(config.pipeline, data.val.paths, data.val.labels, shuffle=False,
@@ -157,12 +157,17 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
                 f"training data-parallel on {setup.replicas} devices: batch "
                 f"{config.batch_size} per device, {setup.global_batch} per step"))
         return _fit(model, base, train, val, data, config, resolved, batches, out, reporter,
-                    score, preprocessing)
+                    score, preprocessing, _data_parallel(setup))
+
+
+def _data_parallel(setup: Setup) -> int:
+    """The devices ``keras.distribution.DataParallel`` splits each batch over (else 1)."""
+    return setup.replicas if setup.strategy == "DataParallel" else 1
 
 
 def _fit(model, base, train, val, data: Prepared, config: TrainConfig, resolved,
          batches: int, out: Path, reporter: Reporter, score: str | None,
-         preprocessing: Preprocessing) -> TrainingResult:
+         preprocessing: Preprocessing, devices: int) -> TrainingResult:
     stopper = StopChecker(reporter)
     progress = ProgressReporter(reporter, batches, config.total_epochs)
     metrics = ValidationMetrics(reporter, val, data.val.y, data.classes, config.threshold,
@@ -214,7 +219,7 @@ def _fit(model, base, train, val, data: Prepared, config: TrainConfig, resolved,
         antialias = config.pipeline == "tfdata" and preprocessing.antialias
         try:
             scored = score_images(model, images["row"].to_numpy(), list(images["path"]),
-                                  config, antialias, reporter)
+                                  config, antialias, reporter, devices)
         except ScoringStopped:
             return TrainingResult("stopped", "Stopped by the user while scoring the images, "
                                   f"after {plural(len(metrics.history), 'epoch')}; the model "

@@ -78,12 +78,16 @@ def scorer(model: keras.Model) -> keras.Model:
     return keras.Model(model.inputs, [model.outputs[0], model.get_layer("pool").output])
 
 
-def _batches(config: TrainConfig, paths: Sequence[str], antialias: bool, ignore_errors: bool):
-    """Unshuffled, unaugmented batches of ``paths`` through the run's pipeline."""
+def _batches(config: TrainConfig, paths: Sequence[str], antialias: bool, ignore_errors: bool,
+             batch_size: int, pad_to: int):
+    """Unshuffled, unaugmented batches of ``paths`` through the run's pipeline; with
+    ``pad_to`` > 1 (flow only) a short batch is padded to a multiple of it."""
     if config.pipeline == "flow":
         return flow_batches(paths, [()] * len(paths), ["x"], target_size=config.target_size,
-                            batch_size=config.batch_size, shuffle=False,
-                            workers=config.workers)
+                            batch_size=batch_size, shuffle=False, workers=config.workers,
+                            pad_to=pad_to)
+    if pad_to > 1:  # training refuses tf.data over several devices, so no run gets here
+        raise ValueError("scoring data-parallel over several devices needs the flow pipeline")
     # TensorFlow only for the tf.data pipeline: flow runs score without it (any backend).
     import tensorflow as tf
 
@@ -94,18 +98,24 @@ def _batches(config: TrainConfig, paths: Sequence[str], antialias: bool, ignore_
                 num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     if ignore_errors:
         ds = ds.ignore_errors()
-    return ds.batch(config.batch_size).prefetch(tf.data.AUTOTUNE)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def _predict(model: keras.Model, config: TrainConfig, paths: Sequence[str], antialias: bool,
-             reporter: Reporter, ignore_errors: bool) -> tuple[np.ndarray, np.ndarray]:
+             reporter: Reporter, ignore_errors: bool, pad_to: int
+             ) -> tuple[np.ndarray, np.ndarray]:
     stopper = StopChecker(reporter)
-    batches = math.ceil(len(paths) / config.batch_size)
+    # Data parallel: the global batch of training, split evenly over the devices.
+    batch_size = config.batch_size * pad_to
+    batches = math.ceil(len(paths) / batch_size)
     progress = _ScoringProgress(reporter, batches, 0, batches)
-    scores, features = model.predict(_batches(config, paths, antialias, ignore_errors),
-                                     verbose=0, callbacks=[stopper, progress])
+    scores, features = model.predict(
+        _batches(config, paths, antialias, ignore_errors, batch_size, pad_to),
+        verbose=0, callbacks=[stopper, progress])
     if stopper.stopped:
         raise ScoringStopped("stopped while scoring")
+    if pad_to > 1:  # only the last batch can be padded: the first rows are the images
+        scores, features = scores[:len(paths)], features[:len(paths)]
     return scores, features
 
 
@@ -115,10 +125,15 @@ def _find_unreadable(paths: Sequence[str], workers: int) -> list[str | None]:
 
 
 def score_images(model: keras.Model, rows: np.ndarray, paths: Sequence[str],
-                 config: TrainConfig, antialias: bool, reporter: Reporter) -> Scored:
+                 config: TrainConfig, antialias: bool, reporter: Reporter,
+                 devices: int = 1) -> Scored:
     """Scores and features of every image in ``paths`` (image ids ``rows``).
 
-    Raises :class:`ScoringStopped` when the reporter asks to stop.
+    ``devices`` > 1: the model is distributed data-parallel over that many devices
+    (``keras.distribution.DataParallel``), which split every batch evenly, so batches
+    hold ``batch_size`` images per device and a short last one is padded to a multiple
+    of ``devices`` (the padding's scores are dropped). Raises :class:`ScoringStopped`
+    when the reporter asks to stop.
     """
     rows = np.asarray(rows, dtype=np.int64)
     paths = [str(p) for p in paths]
@@ -136,7 +151,7 @@ def score_images(model: keras.Model, rows: np.ndarray, paths: Sequence[str],
                       np.zeros((0, 0), np.float16), skipped)
     kept_paths = [paths[i] for i in keep]
     scores, features = _predict(two_outputs, config, kept_paths, antialias, reporter,
-                                ignore_errors=config.pipeline != "flow")
+                                ignore_errors=config.pipeline != "flow", pad_to=devices)
     if len(scores) != len(kept_paths):  # tf.data dropped undecodable images: find them
         problems = _find_unreadable(kept_paths, config.workers)
         good = [i for i, why in enumerate(problems) if why is None]
@@ -144,7 +159,7 @@ def score_images(model: keras.Model, rows: np.ndarray, paths: Sequence[str],
                     for i, why in enumerate(problems) if why is not None]
         keep = keep[good]
         scores, features = _predict(two_outputs, config, [kept_paths[i] for i in good],
-                                    antialias, reporter, ignore_errors=False)
+                                    antialias, reporter, ignore_errors=False, pad_to=devices)
     return Scored(rows[keep], np.asarray(scores, np.float32),
                   np.asarray(features).astype(np.float16), skipped)
 
