@@ -121,6 +121,9 @@ def test_a_cross_validated_run_scores_every_labeled_image_out_of_sample(
     assert len(reporter.of_type("started")) == 1
     epochs = reporter.of_type("epoch")
     assert [(e["fold"], e["epoch"], e["epochs"]) for e in epochs] == [(1, 1, 2), (2, 2, 2)]
+    # The ETA covers the whole run: at fold 1's last batch, fold 2 is still to come.
+    last = {e["fold"]: e for e in reporter.of_type("batch")}
+    assert last[1]["eta"] > 0 and last[2]["eta"] == 0
     val = np.load(tmp_path / "predictions.npz")  # every labeled image, out of sample
     assert sorted(val["rows"].tolist()) == sorted(snapshot.frame["row"].tolist())
     scores = np.load(tmp_path / "scores.npz")

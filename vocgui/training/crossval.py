@@ -21,6 +21,7 @@ out) and ``history.json``. The summary metrics (the ``finished`` message and a
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,27 @@ class FoldSnapshot:
 
 
 class FoldReporter:
-    """Passes fold ``fold``'s events on with ``fold``/``folds`` and run-wide epochs; keeps
-    each fold's predictions to itself (the run announces the merged ones at the end)."""
+    """Passes fold ``fold``'s events on with ``fold``/``folds``, run-wide epochs and a
+    run-wide ETA; keeps each fold's predictions to itself (the run announces the merged
+    ones at the end).
 
-    def __init__(self, reporter: Reporter, fold: int, folds: int, epochs: int) -> None:
+    ``fold_seconds`` are the wall times of the folds already done. A batch event's ``eta``
+    (the fold's own, from its batch rate) becomes the time left in the whole run: this
+    fold's rest plus, for each fold still to come, the mean time of the folds done (each
+    a whole fold: model building, epochs, validation and scoring pass), or while none is,
+    this fold's projected time (its elapsed time plus its own ETA).
+    """
+
+    def __init__(self, reporter: Reporter, fold: int, folds: int, epochs: int,
+                 fold_seconds: list[float] | None = None) -> None:
         self.reporter, self.fold, self.folds, self.epochs = reporter, fold, folds, epochs
+        self.fold_seconds = list(fold_seconds or [])
+        self.started = time.monotonic()
+
+    def _run_eta(self, fold_eta: float) -> float:
+        per_fold = (float(np.mean(self.fold_seconds)) if self.fold_seconds
+                    else time.monotonic() - self.started + fold_eta)
+        return fold_eta + (self.folds - self.fold) * per_fold
 
     def on_event(self, event: dict[str, Any]) -> None:
         kind = event["type"]
@@ -65,6 +82,8 @@ class FoldReporter:
             event["epoch"] = event["epoch"] + (self.fold - 1) * self.epochs
         if "epochs" in event:
             event["epochs"] = self.epochs * self.folds
+        if kind == "batch" and event.get("eta") is not None:
+            event["eta"] = self._run_eta(float(event["eta"]))
         if kind == "started" and self.fold > 1:  # one run: one 'started'
             event = {**events.log(f"fold {self.fold} of {self.folds}: training on "
                                   f"{event['n_train']} images, holding out "
@@ -100,6 +119,7 @@ def run_folds(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
     one = TrainConfig.from_dict({**config.to_dict(), "folds": 0, "split": "official"})
     history: list[dict] = []
     results = []
+    fold_seconds: list[float] = []
     for k in range(1, folds + 1):
         folder = out / f"fold-{k}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,8 +130,10 @@ def run_folds(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
             listed = images if k == 1 else images[~images["row"].isin(rows)]
             fold_score = str(folder / "score.csv")
             write_score_list(fold_score, listed["row"].to_numpy(), list(listed["path"]))
+        fold_reporter = FoldReporter(reporter, k, folds, config.total_epochs, fold_seconds)
         result = train_once(FoldSnapshot(tuple(snapshot.classes), fold_frame), one, folder,
-                            FoldReporter(reporter, k, folds, config.total_epochs), fold_score)
+                            fold_reporter, fold_score)
+        fold_seconds.append(time.monotonic() - fold_reporter.started)
         history.extend({**entry, "fold": k} for entry in result.history)
         if result.status != "completed":
             result.message = f"Fold {k} of {folds}: {result.message}"
