@@ -154,8 +154,7 @@ class ImageTablePanel(QWidget):
             return
         if (self.model.positions_of(rows) < 0).any():
             self.set_filter(TableFilter())
-        self._select(rows, int(rows[0]))
-        self._publish_selection()
+        self._publish_selection(self._select(rows, int(rows[0])))
 
     def move_current(self, step: int) -> bool:
         """Make the row ``step`` positions below the current one current and selected."""
@@ -179,24 +178,31 @@ class ImageTablePanel(QWidget):
             current = self.model.row_id(0)  # the current image was filtered out
         if current >= 0 and not (self.model.positions_of(selected) >= 0).any():
             selected = np.array([current])
-        self._select(selected, current)
+        shown = self._select(selected, current)
         self._syncing = False
-        self._publish_selection()
+        self._publish_selection(shown)
         self.filter_bar.set_counts(self.model.rowCount(), self.model.total_rows)
         self.state.set_visible_mask(mask)
 
-    def _select(self, rows: np.ndarray, current: int) -> None:
-        """Select row ids ``rows`` (those shown) and make ``current`` the current row."""
+    def _select(self, rows: np.ndarray, current: int) -> np.ndarray:
+        """Select row ids ``rows`` (those shown) and make ``current`` the current row;
+        returns the row ids now selected (sorted)."""
         syncing, self._syncing = self._syncing, True
+        positions = np.unique(self.model.positions_of(rows))
+        positions = positions[positions >= 0]
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        positions = np.sort(self.model.positions_of(rows))
-        # createIndex, not index(): no Python rowCount/columnCount check per call, which
-        # halves a lasso of thousands of scattered rows (benchmarks/bench_map.py).
-        for first, end in contiguous_runs(positions[positions >= 0]):
-            selection.select(self.model.createIndex(first, 0), self.model.createIndex(end, last))
+        # One range per run of consecutive display positions (the table's sort and
+        # filter order); createIndex, not index(): no Python rowCount/columnCount check
+        # per call (benchmarks/bench_map.py).
+        add, index_at = selection.select, self.model.createIndex
+        for first, end in contiguous_runs(positions):
+            add(index_at(first, 0), index_at(end, last))
         model = self.view.selectionModel()
-        model.select(selection, _Flag.ClearAndSelect)
+        # Clear, then select: ClearAndSelect compares the old ranges with the new ones
+        # pairwise inside Qt (0.15 s for a lasso of 4,000 ranges after another one).
+        model.clearSelection()
+        model.select(selection, _Flag.Select)
         position = self._position(current)
         if position >= 0:
             index = self.model.index(position, Column.FILE)
@@ -205,6 +211,7 @@ class ImageTablePanel(QWidget):
         else:
             model.setCurrentIndex(QModelIndex(), _Flag.NoUpdate)
         self._syncing = syncing
+        return np.sort(self.model.order[positions])
 
     def _position(self, row: int) -> int:
         """Display position of row id ``row``; -1 when hidden or not a row."""
@@ -220,8 +227,8 @@ class ImageTablePanel(QWidget):
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts))
 
-    def _publish_selection(self) -> None:
-        self.state.set_selected_rows(self._selected_row_ids())
+    def _publish_selection(self, selected: np.ndarray) -> None:
+        self.state.set_selected_rows(selected)
         index = self.view.currentIndex()
         self.state.set_current_row(self.model.row_id(index.row()) if index.isValid() else -1)
 
@@ -256,5 +263,4 @@ class ImageTablePanel(QWidget):
         index = self.view.currentIndex()
         shown = self.model.row_id(index.row()) if index.isValid() else -1
         if row != shown and row >= 0:
-            self._select(np.array([row]), row)
-            self.state.set_selected_rows(self._selected_row_ids())
+            self.state.set_selected_rows(self._select(np.array([row]), row))
