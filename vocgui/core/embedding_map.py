@@ -12,11 +12,13 @@ features is recomputed.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from vocgui.core.atomic import save_npy_atomically
+from vocgui.core.map_umap import umap_layout
 from vocgui.core.project.runs import run_folder
 
 FEATURES_FILE = "features.npy"
@@ -59,17 +61,6 @@ def pca_layout(features: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(centred @ vectors[:, ::-1][:, :2], dtype=np.float32)
 
 
-def umap_layout(features: np.ndarray, seed: int = 0) -> np.ndarray:
-    """UMAP of the features (cosine metric), float32 (n, 2). Slow (tens of seconds for
-    17k images): run it off the GUI thread. Raises ImportError without umap-learn."""
-    import umap  # heavy (numba): imported only when a UMAP is asked for
-
-    reducer = umap.UMAP(n_components=2, metric="cosine", random_state=seed,
-                        n_neighbors=15, min_dist=0.1)
-    return np.asarray(reducer.fit_transform(np.asarray(features, dtype=np.float32)),
-                      dtype=np.float32)
-
-
 def layout_path(project_path: Path, run_id: int, method: str) -> Path:
     return run_folder(Path(project_path), run_id) / f"map-{method}.npy"
 
@@ -93,13 +84,16 @@ def save_layout(project_path: Path, run_id: int, method: str, layout: np.ndarray
                         np.asarray(layout, dtype=np.float32))
 
 
-def layout(project_path: Path, run_id: int, method: str, features: np.ndarray
-           ) -> np.ndarray:
-    """The cached layout, or compute it (and cache it when the run folder is writable)."""
+def layout(project_path: Path, run_id: int, method: str, features: np.ndarray,
+           cancelled: Callable[[], bool] = lambda: False) -> np.ndarray:
+    """The cached layout, or compute it (and cache it when the run folder is writable).
+    UMAP runs in a child process (:func:`vocgui.core.map_umap.umap_layout`, which says
+    what ``cancelled`` does)."""
     cached = cached_layout(project_path, run_id, method, len(features))
     if cached is not None:
         return cached
-    result = pca_layout(features) if method == "pca" else umap_layout(features)
+    result = (pca_layout(features) if method == "pca"
+              else umap_layout(features, cancelled=cancelled))
     # A read-only run folder: the map still shows, it is only not kept.
     with contextlib.suppress(OSError):
         save_layout(project_path, run_id, method, result)

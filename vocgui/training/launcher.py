@@ -20,12 +20,12 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from vocgui.core.child_command import module_command
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
 
@@ -35,18 +35,9 @@ _TERMINATE_GRACE = 3.0
 
 
 def child_command(spec_path: Path) -> tuple[list[str], dict[str, str]]:
-    """The command line of the training child and the environment it adds.
-
-    ``-P`` keeps the current directory off the child's ``sys.path``: started from a folder
-    holding a ``vocgui/`` source tree (a clone's parent folder), ``python -m`` would import
-    that tree instead of the installed package. The folder this very ``vocgui`` was
-    imported from goes first on ``PYTHONPATH``, so the child runs the parent's code.
-    """
-    package_root = str(Path(__file__).resolve().parents[2])
-    python_path = os.pathsep.join(
-        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
-    return ([sys.executable, "-P", "-m", "vocgui.training.child", str(spec_path)],
-            {"PYTHONPATH": python_path})
+    """The command line of the training child and the environment it adds (see
+    :func:`vocgui.core.child_command.module_command`)."""
+    return module_command("vocgui.training.child", str(spec_path))
 
 
 def _tail(path: Path, max_lines: int = 12, max_bytes: int = 4000) -> str:
