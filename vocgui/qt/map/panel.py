@@ -3,15 +3,18 @@ labels, split or the run's scores; lasso or rectangle selects those images in th
 hovering shows the image, and the current image is ringed and follows the table.
 
 The PCA layout is computed (or read from the run's cache) on a pool thread and shown at
-once; UMAP follows on a pool thread and replaces it when ready. Both are cached in the
-run's folder (:mod:`vocgui.core.embedding_map`).
+once; UMAP follows (a child process, waited for on a pool thread) and replaces it when
+ready; choosing another run or project stops it. Both are cached in the run's folder
+(:mod:`vocgui.core.embedding_map`).
 """
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.embedding_map import layout, load_run_features, runs_with_features
 from vocgui.core.map_colours import COLOURINGS, Colouring, colouring
+from vocgui.core.map_umap import LayoutCancelled
 from vocgui.core.project import ChangeEvent, RunEvent
 from vocgui.qt.app_state import AppState
 from vocgui.qt.background import BackgroundCall
@@ -35,24 +39,28 @@ _SPLIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#7f7f7
 _STEPS = 64
 
 
-def point_brushes(colours: Colouring, class_colours: list[str]) -> list:
-    """One shared QBrush per category (or per colour-map step) for every point."""
+def _argb(colour: str) -> int:
+    return QColor(colour).rgba()
+
+
+def point_colours(colours: Colouring, class_colours: list[str]) -> np.ndarray:
+    """Each image's opaque 0xAARRGGBB colour: its category's, or its value's on viridis
+    (grey where unknown)."""
     if colours.codes is not None:
         names = (class_colours if colours.key == "class"
                  else list(_SPLIT_COLOURS * (len(colours.names) // len(_SPLIT_COLOURS) + 1)))
-        palette = np.asarray([pg.mkBrush(c) for c in names] + [pg.mkBrush(_NONE_COLOUR)],
-                             dtype=object)
-        return list(palette[np.where(colours.codes >= 0, colours.codes, len(names))])
+        palette = np.asarray([_argb(c) for c in names] + [_argb(_NONE_COLOUR)],
+                             dtype=np.uint32)
+        return palette[np.where(colours.codes >= 0, colours.codes, len(names))]
     values = colours.values
     known = np.isfinite(values)
     low, high = (values[known].min(), values[known].max()) if known.any() else (0.0, 1.0)
-    steps = np.zeros(len(values), dtype=np.int64)
+    steps = np.full(len(values), _STEPS, dtype=np.int64)
     steps[known] = np.round((values[known] - low) / max(high - low, 1e-9) * (_STEPS - 1))
-    steps[~known] = _STEPS
-    lut = pg.colormap.get("viridis").getLookupTable(nPts=_STEPS)
-    palette = np.asarray([pg.mkBrush(*rgb) for rgb in lut] + [pg.mkBrush(_NONE_COLOUR)],
-                         dtype=object)
-    return list(palette[steps])
+    lut = pg.colormap.get("viridis").getLookupTable(nPts=_STEPS, alpha=False)
+    palette = np.asarray([0xFF000000 | int(r) << 16 | int(g) << 8 | int(b) for r, g, b in lut]
+                         + [_argb(_NONE_COLOUR)], dtype=np.uint32)
+    return palette[steps]
 
 
 class MapPanel(QWidget):
@@ -63,8 +71,11 @@ class MapPanel(QWidget):
         self.state = state
         self.run_id: int | None = None
         self.method = ""
-        #: Compute UMAP after PCA (tests turn it off: numba compiles for a minute first).
+        #: Compute UMAP after PCA (off in the tests that do not look at it: a fresh
+        #: machine's first UMAP compiles for a minute or more).
         self.umap_enabled = True
+        #: Set to stop the UMAP child of the layout no longer wanted.
+        self._umap_stop = threading.Event()
         self.pca_call = BackgroundCall(self)
         self.pca_call.done.connect(self._pca_ready)
         self.pca_call.failed.connect(lambda m: self.status.setText(f"Map failed: {m}"))
@@ -133,6 +144,7 @@ class MapPanel(QWidget):
     # --- runs and layouts ------------------------------------------------------------------
     def refresh_runs(self, _project: object = None) -> None:
         """List the runs with features (newest first) and show the newest."""
+        self._stop_umap()
         project = self.state.project
         ids = runs_with_features(project) if project is not None else []
         self.run_box.blockSignals(True)
@@ -144,7 +156,7 @@ class MapPanel(QWidget):
             self._run_chosen()
         else:
             self.run_id = None
-            self.scatter.set_points(np.zeros((0, 2)), [])
+            self.scatter.set_points(np.zeros((0, 2)), np.zeros(0, np.uint32))
             self.status.setText(
                 "No run has features for every image yet. Train a run (its scoring pass "
                 "saves the model's pooled features) to lay the images out here.")
@@ -156,7 +168,7 @@ class MapPanel(QWidget):
             return
         self.run_id, self.method = int(run_id), ""
         path, n = project.path, len(project.images)
-        self.umap_call.forget()
+        self._stop_umap()
         self.status.setText(f"Laying out run {run_id}'s features (PCA)…")
 
         def pca():
@@ -178,15 +190,30 @@ class MapPanel(QWidget):
             return
         self.status.setText(f"Run {run_id}: PCA of {len(xy)} images shown; computing UMAP "
                             "in the background…")
-        self.umap_call.start(lambda: layout(path, run_id, "umap", features))
+        stop = self._umap_stop
+
+        def umap() -> np.ndarray | None:
+            try:
+                return layout(path, run_id, "umap", features, cancelled=stop.is_set)
+            except LayoutCancelled:  # a newer layout was asked for: nothing to show
+                return None
+
+        self.umap_call.start(umap)
+
+    def _stop_umap(self) -> None:
+        self.umap_call.forget()
+        self._umap_stop.set()
+        self._umap_stop = threading.Event()
 
     def _umap_ready(self, xy: object) -> None:
+        if xy is None:
+            return
         self._show(np.asarray(xy), "umap")
         self.status.setText(f"Run {self.run_id}: UMAP of {len(xy)} images.")
 
     def _show(self, xy: np.ndarray, method: str) -> None:
         self.method = method
-        self.scatter.set_points(xy, self._brushes())
+        self.scatter.set_points(xy, self._colours())
         self.scatter.set_selected(self.state.selected_rows)
         self.scatter.set_current(self.state.current_row)
 
@@ -208,14 +235,14 @@ class MapPanel(QWidget):
         return colouring(self.colour_box.currentData(), project.labels, project.classes,
                          project.images["split"], scores, rows, project.images["labeled"])
 
-    def _brushes(self) -> list:
+    def _colours(self) -> np.ndarray:
         project = self.state.project
         colours = [project.class_colors.get(c, _NONE_COLOUR) for c in project.classes]
-        return point_brushes(self.current_colouring(), colours)
+        return point_colours(self.current_colouring(), colours)
 
     def recolour(self) -> None:
         if self.method and self.state.project is not None:
-            self.scatter.set_brushes(self._brushes())
+            self.scatter.set_colours(self._colours())
 
     def _data_changed(self, event: ChangeEvent) -> None:
         if event.kind == "images":  # rows were added: the run's features no longer cover

@@ -1,5 +1,6 @@
-"""The map's scatter plot: pyqtgraph, so 17k-100k points pan and zoom at frame rate
-(``benchmarks/bench_map.py`` measures it against matplotlib).
+"""The map's scatter plot: a pyqtgraph plot whose points are one :class:`PointCloud`, so
+17k-100k points pan and zoom at frame rate (``benchmarks/bench_map.py`` measures it
+against pyqtgraph's own scatter and matplotlib).
 
 Modes: "pan" (drag pans, wheel zooms), "lasso" (drag a free shape) and "rect" (drag a
 rectangle); a finished shape emits :attr:`MapScatter.shape_selected` with the image ids
@@ -15,6 +16,8 @@ from matplotlib.path import Path as PolygonPath
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
+
+from vocgui.qt.map.point_cloud import PointCloud
 
 #: Screen pixels within which the pointer hovers a point.
 HOVER_PIXELS = 6
@@ -69,7 +72,7 @@ class _SelectingViewBox(pg.ViewBox):
 
 
 class MapScatter(pg.PlotWidget):
-    """Points at ``xy`` (row i = image id i), coloured by per-point brushes."""
+    """Points at ``xy`` (row i = image id i), one ARGB colour each."""
 
     #: The image ids inside a finished lasso or rectangle (sorted ndarray).
     shape_selected = Signal(object)
@@ -83,12 +86,12 @@ class MapScatter(pg.PlotWidget):
         self.hideAxis("left")
         self.hideAxis("bottom")
         self.setMenuEnabled(False)
-        self.points = pg.ScatterPlotItem(size=5, pen=None, pxMode=True)
-        self.selection = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#111111", width=1),
-                                            brush=None, pxMode=True)
+        #: Every point, the selected ones ringed.
+        self.points = PointCloud()
+        #: The current image: one ring (a pyqtgraph scatter of one point costs nothing).
         self.current = pg.ScatterPlotItem(size=16, pen=pg.mkPen("#d62728", width=3),
                                           brush=None, symbol="o", pxMode=True)
-        for item in (self.points, self.selection, self.current):
+        for item in (self.points, self.current):
             self.addItem(item)
         self.hovered_row = -1
         self.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -98,23 +101,19 @@ class MapScatter(pg.PlotWidget):
             raise ValueError(f"unknown map mode {mode!r}; use one of {MODES}")
         self.mode = mode
 
-    def set_points(self, xy: np.ndarray, brushes: list) -> None:
-        """Show ``xy`` with one brush per point; the view fits them."""
-        self.xy = np.asarray(xy, dtype=np.float64)
-        self.points.setData(pos=self.xy, brush=brushes)
-        # Every point has its outline; a selection only changes which are visible (a
-        # numpy mask, not thousands of new spots).
-        self.selection.setData(pos=self.xy)
-        self.selection.setPointsVisible(np.zeros(len(self.xy), dtype=bool))
+    def set_points(self, xy: np.ndarray, colours: np.ndarray) -> None:
+        """Show ``xy`` with one 0xAARRGGBB colour per point; the view fits them."""
+        self.xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        self.points.set_points(self.xy, colours)
+        self.set_current(-1)
         self.getViewBox().autoRange(padding=0.05)
 
-    def set_brushes(self, brushes: list) -> None:
-        self.points.setBrush(brushes)
+    def set_colours(self, colours: np.ndarray) -> None:
+        self.points.set_colours(colours)
 
     def set_selected(self, rows: np.ndarray) -> None:
-        visible = np.zeros(len(self.xy), dtype=bool)
-        visible[np.asarray(rows, dtype=np.int64)] = True
-        self.selection.setPointsVisible(visible)
+        """Ring the points of ``rows``."""
+        self.points.set_selected(rows)
 
     def set_current(self, row: int) -> None:
         self.current.setData(pos=self.xy[[row]] if 0 <= row < len(self.xy) else
