@@ -1,37 +1,36 @@
-"""Features for the map tests: a real tiny Keras model (the training package's small CNN,
-weights initialised at random, no download) run over a project's images in a child
-process, as the scoring pass does (the GUI test process never imports TensorFlow)."""
+"""Features for the map tests, from the images' own pixels: each real JPEG of the project
+decoded small (Pillow's draft mode), 8x6 RGB = 144 values, saved as a run's
+``features.npy`` (float16, row = image id) through the same atomic writer as the scoring
+pass. The Map reads that file whatever made it; that a run's scoring pass writes it from
+the model's pooled features is tested in tests/training/test_scoring.py. No Keras child
+(that cost the Map tests 38 s of setup), and images that look alike lie close."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
+import numpy as np
+from PIL import Image
 
+from vocgui.core.atomic import save_npy_atomically
 from vocgui.core.embedding_map import features_path
 from vocgui.core.project import Project
 
 
+def pixel_features(paths: list[str]) -> np.ndarray:
+    """(len(paths), 144) float16: each image at 8x6 pixels, RGB, scaled to [0, 1]."""
+    rows = []
+    for path in paths:
+        with Image.open(path) as image:
+            image.draft("RGB", (32, 24))
+            rows.append(np.asarray(image.convert("RGB").resize((8, 6)), dtype=np.float32))
+    return (np.stack(rows).reshape(len(paths), -1) / 255).astype(np.float16)
+
+
 def record_run_with_features(project: Project) -> int:
-    """Record a run in ``project`` and write its features (n_images x d float16)."""
+    """Record a completed run in ``project`` and write its features (n_images x 144)."""
     run_id = project.create_run({"backbone": "small_cnn", "note": "map test"},
                                 project.snapshot())
     project.finish_run(run_id, "completed")
     out = features_path(project.path, run_id)
-    paths = Path(out.parent / "paths.txt")
     out.parent.mkdir(parents=True, exist_ok=True)
-    paths.write_text("\n".join(project.absolute_paths()))
-    code = textwrap.dedent(f"""
-        import keras
-        from vocgui.training.features import extract_features, save_features
-        from vocgui.training.models import build_model
-        keras.utils.set_random_seed(0)
-        model, _ = build_model("small_cnn", {len(project.classes)}, 32, None)
-        paths = open({str(paths)!r}).read().split("\\n")
-        save_features({str(out)!r}, extract_features(model, paths, batch_size=32))
-    """)
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
-                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    save_npy_atomically(out, pixel_features(project.absolute_paths()))
     return run_id

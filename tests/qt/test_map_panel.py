@@ -1,9 +1,15 @@
-"""The Map tab on a real project with features from a real tiny Keras model: PCA shown
-and cached, a lasso drawn with the mouse selects exactly the points inside
-it in the table, the current image follows the table, colours follow edits."""
+"""The Map tab in the real main window on a real project (the demo's JPEGs, features from
+their pixels): PCA shown and cached; a lasso or rectangle drawn with the mouse selects
+exactly the points inside it in the table, also when the table is sorted and filtered;
+the current image follows the table; colours follow edits; the real UMAP (umap-learn, in
+its child process) replaces the PCA and is read back from its cache the next time.
+
+One window and project serve the module (opening them is most of the cost)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,94 +19,211 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from vocgui.core.embedding_map import layout_path, load_run_features
+from vocgui.core.embedding_map import layout_path, load_run_features, save_layout
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
 from vocgui.qt.main_window import MainWindow
+from vocgui.qt.map import MapPanel
 from vocgui.qt.map.scatter import rows_inside
+from vocgui.qt.table.columns import Column
+from vocgui.qt.table.filter import TableFilter
+from vocgui.qt.table.model import contiguous_runs
+
+
+def _wait(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        QApplication.processEvents()
+        time.sleep(0.01)
 
 
 @pytest.fixture(scope="module")
-def featured_project(demo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+def map_window(qapp, demo_root: Path, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[tuple[MainWindow, AppState, Path, int]]:
+    """The main window at 1280x720 on its Map tab, the PCA of run ``run_id`` shown."""
     path = tmp_path_factory.mktemp("map") / "map.vocgui"
     with Project.create_from_voc(path, demo_root, workers=1) as project:
         run_id = record_run_with_features(project)
-    return path, run_id
+    state = AppState()
+    window = MainWindow(state)
+    window.resize(1280, 720)
+    window.show()
+    state.set_project(Project.open(path))
+    window.show_tab("Map")
+    window.map.umap_enabled = False  # the UMAP test turns it on
+    _wait(lambda: window.map.method == "pca", 60)
+    yield window, state, path, run_id
+    state.set_project(None)
+    window.close()
+
+
+@pytest.fixture
+def map_view(map_window):
+    """The module's window with the whole table shown by file name and nothing selected."""
+    window, state, _path, _run_id = map_window
+    window.table.set_filter(TableFilter())
+    window.table.view.sortByColumn(Column.FILE, Qt.SortOrder.AscendingOrder)
+    window.table.view.clearSelection()
+    window.map.scatter.set_mode("lasso")
+    QApplication.processEvents()
+    return map_window
 
 
 def _mouse(widget, kind: QEvent.Type, point: QPoint, buttons) -> None:
-    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    button = (Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove
+              else Qt.MouseButton.NoButton)
     event = QMouseEvent(kind, QPointF(point), QPointF(widget.mapToGlobal(point)), button,
                         buttons, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, event)
 
 
-def test_lasso_selects_exactly_the_points_inside_in_the_table(qtbot, featured_project):
-    path, run_id = featured_project
-    state = AppState()
-    window = MainWindow(state)
-    qtbot.addWidget(window)
-    window.resize(1280, 720)
-    window.show()
-    state.set_project(Project.open(path))
+def _drag(qtbot, scatter, shape: list[np.ndarray]) -> np.ndarray:
+    """Drag the mouse through ``shape`` (view coordinates); returns the polygon the mouse
+    actually drew, in view coordinates (pixels round the points)."""
+    box, viewport = scatter.getViewBox(), scatter.viewport()
+    pixels = [scatter.mapFromScene(box.mapViewToScene(QPointF(*p))) for p in shape]
+    _mouse(viewport, QEvent.Type.MouseButtonPress, pixels[0], Qt.MouseButton.LeftButton)
+    for p in pixels[1:]:
+        qtbot.wait(30)  # pyqtgraph drops moves that come faster than its frame rate
+        _mouse(viewport, QEvent.Type.MouseMove, p, Qt.MouseButton.LeftButton)
+    _mouse(viewport, QEvent.Type.MouseButtonRelease, pixels[-1], Qt.MouseButton.NoButton)
+    return np.asarray([(q.x(), q.y()) for q in
+                       (box.mapSceneToView(scatter.mapToScene(p)) for p in pixels)])
+
+
+def _table_rows(window: MainWindow) -> np.ndarray:
+    """Row ids of the table's selected display rows, read from the view itself."""
+    view = window.table.view
+    return np.sort([window.table.model.row_id(i.row())
+                    for i in view.selectionModel().selectedRows()])
+
+
+def _circle(xy: np.ndarray, centre: np.ndarray, scale: float, m: int = 24) -> list:
+    spread = xy.std(axis=0)
+    return [centre + spread * np.array([np.cos(a), np.sin(a)]) * scale
+            for a in np.linspace(0, 2 * np.pi, m, endpoint=False)]
+
+
+def test_the_pca_is_shown_and_cached(map_window):
+    _window, state, path, run_id = map_window
     n = len(state.project.images)
     features = load_run_features(path, run_id, n)
     assert features.dtype == np.float16 and features.shape[0] == n
-
-    window.show_tab("Map")
-    panel = window.map
-    panel.umap_enabled = False  # numba's first compile takes a minute: not in a unit test
-    qtbot.waitUntil(lambda: panel.method == "pca", timeout=60_000)
     assert layout_path(path, run_id, "pca").is_file()  # cached for the next time
-    scatter = panel.scatter
-    qtbot.wait(50)
+    assert np.array_equal(np.load(layout_path(path, run_id, "pca")),
+                          _window.map.scatter.xy.astype(np.float32))
 
-    # A lasso around the middle of the cloud, drawn with real mouse events.
-    box = scatter.getViewBox()
+
+def test_a_mouse_lasso_selects_exactly_the_points_inside_in_the_table(qtbot, map_view):
+    window, state, _path, _run_id = map_view
+    scatter = window.map.scatter
     xy = scatter.xy
-    centre = np.median(xy, axis=0)
-    spread = xy.std(axis=0)
-    shape = [centre + spread * np.array([np.cos(a), np.sin(a)]) * 0.9
-             for a in np.linspace(0, 2 * np.pi, 24, endpoint=False)]
-    viewport = scatter.viewport()
-    pixels = [scatter.mapFromScene(box.mapViewToScene(QPointF(*p))) for p in shape]
-    _mouse(viewport, QEvent.Type.MouseButtonPress, pixels[0], Qt.MouseButton.LeftButton)
-    for p in [*pixels[1:], pixels[0]]:
-        qtbot.wait(30)  # pyqtgraph drops moves that come faster than its frame rate
-        _mouse(viewport, QEvent.Type.MouseMove, p, Qt.MouseButton.LeftButton)
-    _mouse(viewport, QEvent.Type.MouseButtonRelease, pixels[0], Qt.MouseButton.NoButton)
-
-    # Expected: the points inside the polygon the mouse actually drew.
-    drawn = np.asarray([(q.x(), q.y()) for q in
-                        (box.mapSceneToView(scatter.mapToScene(p)) for p in pixels)])
+    shape = _circle(xy, np.median(xy, axis=0), 0.9)
+    drawn = _drag(qtbot, scatter, [*shape, shape[0]])
     expected = rows_inside(xy, drawn)
-    assert 0 < len(expected) < n
+    assert 0 < len(expected) < len(xy)
     assert np.array_equal(state.selected_rows, expected)
-    assert np.array_equal(np.sort(window.table._selected_row_ids()), expected)  # the table
-    assert np.array_equal(np.flatnonzero(scatter.selection.data["visible"]), expected)
+    assert np.array_equal(_table_rows(window), expected)
+    assert np.array_equal(scatter.points.selected(), expected)  # ringed on the map
+    assert len(window.tag_editor.rows()) == len(expected)  # the tag editor edits them
 
     # The current image is ringed and follows the table.
     window.table.select_rows(np.array([int(expected[-1])]))
     assert np.allclose(scatter.current.data["x"], [xy[expected[-1], 0]])
 
-    # Colours follow an edit; other colourings work on the same points.
-    row = int(expected[0])
-    before = scatter.points.data["brush"][row].color().name()
+
+def test_a_mouse_rectangle_selects_exactly_the_points_inside(qtbot, map_view):
+    window, state, _path, _run_id = map_view
+    scatter = window.map.scatter
+    scatter.set_mode("rect")
+    xy = scatter.xy
+    low, high = np.percentile(xy, 25, axis=0), np.percentile(xy, 75, axis=0)
+    drawn = _drag(qtbot, scatter, [low, (low + high) / 2, high])
+    x0, y0 = drawn[0]
+    x1, y1 = drawn[-1]
+    inside = ((xy[:, 0] - x0) * (xy[:, 0] - x1) < 0) & ((xy[:, 1] - y0) * (xy[:, 1] - y1) < 0)
+    expected = np.flatnonzero(inside)
+    assert 0 < len(expected) < len(xy)
+    assert np.array_equal(state.selected_rows, expected)
+    assert np.array_equal(_table_rows(window), expected)
+
+
+def test_a_lasso_selects_exactly_under_a_sorted_and_filtered_table(map_view):
+    window, state, _path, _run_id = map_view
+    scatter, table = window.map.scatter, window.table
+    xy = scatter.xy
+    polygon = np.asarray(_circle(xy, np.percentile(xy, 40, axis=0), 1.0))
+    expected = rows_inside(xy, polygon)
+    assert 0 < len(expected) < len(xy)
+    table.view.sortByColumn(Column.LABELS, Qt.SortOrder.DescendingOrder)
+    # A filter showing every lassoed image and others: it stays.
+    others = np.setdiff1d(np.arange(len(xy)), expected)[::2]
+    table.set_filter(TableFilter(rows=np.union1d(expected, others), rows_caption="some"))
+    scatter.select_polygon(polygon)
+    assert table.model.rowCount() == len(expected) + len(others)
+    assert np.array_equal(state.selected_rows, expected)
+    assert np.array_equal(_table_rows(window), expected)
+    # One selection range per run of consecutive display rows, in the sorted order.
+    positions = np.sort(table.model.positions_of(expected))
+    assert len(table.view.selectionModel().selection()) == len(contiguous_runs(positions))
+
+    # A filter hiding some of them is cleared, and exactly they are selected.
+    table.set_filter(TableFilter(rows=others, rows_caption="others"))
+    scatter.select_polygon(polygon)
+    assert table.model.rowCount() == len(xy)
+    assert np.array_equal(state.selected_rows, expected)
+    assert np.array_equal(_table_rows(window), expected)
+
+
+def test_colours_follow_edits_and_every_colouring_colours_every_point(map_view):
+    window, state, _path, _run_id = map_view
+    panel, scatter = window.map, window.map.scatter
+    row = int(np.flatnonzero(state.project.labels.any(axis=1))[0])
+    before = int(scatter.points.colours()[row])
+    labels = state.project.labels_of(row)
     state.project.set_labels([row], [])
-    assert scatter.points.data["brush"][row].color().name() != before or before == "#c8c8c8"
+    assert int(scatter.points.colours()[row]) != before  # now grey: no first label
+    state.project.set_labels([row], labels)
+    assert int(scatter.points.colours()[row]) == before
+    seen = set()
     for k in range(panel.colour_box.count()):
         panel.colour_box.setCurrentIndex(k)
-        assert len(scatter.points.data) == n
-    state.set_project(None)
+        colours = scatter.points.colours()
+        assert len(colours) == len(scatter.xy) and (colours >> 24 == 0xFF).all()
+        seen.add(colours.tobytes())
+    assert len(seen) > 2
+    panel.colour_box.setCurrentIndex(0)
 
 
 def test_without_features_the_map_says_how_to_get_them(qtbot, demo_root, tmp_path):
     state = AppState()
-    from vocgui.qt.map import MapPanel
-
     panel = MapPanel(state)
     qtbot.addWidget(panel)
     state.set_project(Project.create_from_voc(tmp_path / "p.vocgui", demo_root, workers=1))
     assert "No run has features" in panel.status.text()
     assert panel.run_box.count() == 0
     state.set_project(None)
+
+
+@pytest.mark.slow  # the first UMAP on a machine compiles umap-learn's numba code (minutes)
+def test_the_real_umap_replaces_the_pca_and_is_read_from_its_cache(map_view):
+    window, state, path, run_id = map_view
+    panel = window.map
+    panel.umap_enabled = True
+    try:
+        panel.refresh_runs()
+        _wait(lambda: panel.method == "umap", 900)
+        umap_xy = np.load(layout_path(path, run_id, "umap"))
+        assert umap_xy.shape == (len(state.project.images), 2)
+        assert np.isfinite(umap_xy).all()
+        assert np.array_equal(panel.scatter.xy, umap_xy.astype(np.float64))
+
+        # The next open reads the cache instead of computing: a planted layout shows.
+        planted = umap_xy[::-1].copy()
+        save_layout(path, run_id, "umap", planted)
+        panel.refresh_runs()
+        _wait(lambda: panel.method == "umap", 60)
+        assert np.array_equal(panel.scatter.xy, planted.astype(np.float64))
+    finally:
+        panel.umap_enabled = False
