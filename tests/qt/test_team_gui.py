@@ -34,6 +34,14 @@ def test_team_menu_filters_by_last_editor_and_names_the_user(window, monkeypatch
     team._ask_hours()
     assert team.claim_hours() == 1.5 and team.hours_action.text() == "Claim Duration: 1.5 h…"
     assert window.settings.qsettings.value("team/user") == "ann"
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda *a, **k: ("Labeled images only", True))
+    team._add_sample()
+    sample = state.project.agreement_labels().rows
+    assert len(sample) == 5  # getInt still answers 5
+    state.set_selected_rows(sample[:2])
+    team._remove_sample()
+    assert state.project.agreement_labels().rows.tolist() == sample[2:].tolist()
 
 
 def test_agreement_is_labeled_blind_then_settled_as_one_undo_step(window, qtbot) -> None:

@@ -61,6 +61,8 @@ class TeamMenu:
         menu.addSeparator()
         add("&Add Images to Agreement Sample…", self._add_sample,
             "Choose random images for two annotators to label independently")
+        add("&Remove Selected from Agreement Sample", self._remove_sample,
+            "Take the selected images out of the sample, with their independent labels")
         add("&Label Agreement Sample…", self._label_sample,
             "Label the sample images on your own, without seeing anyone's labels")
         add("A&greement…", self._agreement,
@@ -171,12 +173,25 @@ class TeamMenu:
 
     # --- agreement -------------------------------------------------------------------------
     def _add_sample(self) -> None:
+        kinds = {"Any images": None, "Labeled images only": True,
+                 "Unlabeled images only": False}
+        kind, ok = QInputDialog.getItem(self.window, "Agreement sample",
+                                        "Sample from:", list(kinds), 0, False)
+        if not ok:
+            return
         n, ok = QInputDialog.getInt(self.window, "Agreement sample",
                                     "Add how many random images to the agreement sample?",
                                     20, 1, 100_000)
         if ok:
-            added = self.state.project.add_to_agreement(n)
+            added = self.state.project.add_to_agreement(n, kinds[kind])
             self._say(f"Added {plural(len(added), 'image')} to the agreement sample")
+
+    def _remove_sample(self) -> None:
+        rows = self.state.edit_rows()
+        if len(rows):
+            self.state.project.remove_from_agreement(rows)
+            self._say(f"Took {plural(len(rows), 'image')} out of the agreement sample "
+                      "(with every annotator's labels of them)")
 
     def _label_sample(self) -> None:
         self._open(SampleLabelingDialog(self.state, self.window))
