@@ -117,3 +117,27 @@ def test_an_undo_that_leaves_another_users_change_says_so(window) -> None:
     state.undo_stack.undo()
     message = window.statusBar().currentMessage()
     assert message.startswith("Undo left 1 change") and "changed by bob" in message
+
+
+def test_sample_images_decode_off_the_gui_thread_and_only_the_last_one_shows(
+        window, qtbot) -> None:
+    state, p = window.state, window.state.project
+    rows = p.add_to_agreement(6, seed=2).tolist()
+    dialog = SampleLabelingDialog(state, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # The constructor returned before the image was decoded: the dialog says so.
+    assert dialog.shown is None and dialog.image.text().startswith("Loading")
+    qtbot.waitUntil(lambda: dialog.shown is not None)
+    assert dialog.shown.ok and dialog.shown.path == p.absolute_path(rows[0])
+    assert not dialog.image.pixmap().isNull()
+    qtbot.waitUntil(lambda: dialog.loader.cached(rows[1]) is not None)  # prefetched
+    dialog._go(1)
+    assert dialog.shown.path == p.absolute_path(rows[1])  # from the cache, at once
+    for index in (2, 3, 4, 0):  # quicker than the decodes; image 0 is cached
+        dialog._go(index)
+    assert dialog.shown.path == p.absolute_path(rows[0])
+    qtbot.waitUntil(lambda: dialog.loader.running_count == 0)
+    qtbot.wait(50)  # results still queued for the GUI thread are delivered
+    assert dialog.current_row == rows[0]
+    assert dialog.shown.path == p.absolute_path(rows[0])  # not a late image 2

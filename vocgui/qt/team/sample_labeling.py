@@ -5,6 +5,10 @@ labels (someone else's work) and every edit path (bulk edits, imports, accepted 
 writes the image's own labels, so independent labels there would leak or be overwritten.
 Here the annotator sees the image and the class list with only their own earlier answers
 ticked, and Save writes only their row of the agreement labels.
+
+Images are decoded off the GUI thread by the viewer's :class:`ImageLoader` (the next
+image is prefetched); a decode that finishes after the annotator moved on is cached
+but not shown.
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ from PySide6.QtWidgets import (
 from vocgui.core.project import ProjectError
 from vocgui.core.project.user import current_user
 from vocgui.qt.app_state import AppState
-from vocgui.qt.viewer.image_loader import decode_image
+from vocgui.qt.viewer.image_loader import DecodedImage, ImageLoader
 
 #: Longest side the image is decoded at (JPEG draft mode keeps it quick).
 _SHOWN_SIDE = 900
+#: Decoded images kept: the current one, its neighbours and a few visited (RGB at 900 px
+#: is about 2 MB).
+_CACHE_BYTES = 16 * 2**20
 
 
 class SampleLabelingDialog(QDialog):
@@ -41,6 +48,10 @@ class SampleLabelingDialog(QDialog):
         self.state = state
         self.setWindowTitle(f"Label the agreement sample as {current_user()}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.loader = ImageLoader(_SHOWN_SIDE, _CACHE_BYTES, max_threads=1, parent=self)
+        self.loader.ready.connect(self._on_ready)
+        self._pixmap = QPixmap()
+        self.shown: DecodedImage | None = None  # the decoded image on screen
         labels = state.project.agreement_labels()
         self.rows = labels.rows
         self._mine = dict(zip(*labels.by_user.get(current_user(), ([], [])), strict=True))
@@ -94,16 +105,43 @@ class SampleLabelingDialog(QDialog):
             checked = mine is not None and j < len(mine) and mine[j]
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.classes.addItem(item)
-        decoded = decode_image(project.absolute_path(row), _SHOWN_SIDE)
-        self._pixmap = QPixmap.fromImage(decoded.image) if decoded.ok else QPixmap()
-        self.image.setText("" if decoded.ok else decoded.reason())
-        self._fit()
+        self._request(row)
         done = sum(r in self._mine for r in self.rows.tolist())
         self.where.setText(f"Image {self.index + 1} of {len(self.rows)}: "
                            f"{project.images['filename'].iat[row]} · you labeled {done} of "
                            f"{len(self.rows)}" + (" · labeled by you" if mine is not None
                                                   else ""))
         self.previous.setEnabled(self.index > 0)
+
+    def _request(self, row: int) -> None:
+        """Show ``row``'s image from the cache, or ask for it (and prefetch the next)."""
+        project = self.state.project
+        self.loader.cancel_pending()  # images already stepped past
+        decoded = self.loader.request(row, project.absolute_path(row))
+        if decoded is not None:
+            self._show(decoded)
+        else:
+            self.shown, self._pixmap = None, QPixmap()
+            self.image.clear()
+            self.image.setText(f"Loading {project.images['filename'].iat[row]}\u2026")
+        if self.index + 1 < len(self.rows):
+            following = int(self.rows[self.index + 1])
+            self.loader.prefetch(following, project.absolute_path(following))
+
+    @property
+    def current_row(self) -> int:
+        """The image the dialog is on (its picture may still be decoding)."""
+        return int(self.rows[self.index]) if len(self.rows) else -1
+
+    def _on_ready(self, row: int, decoded: DecodedImage) -> None:
+        if row == self.current_row:  # else the annotator has moved past it
+            self._show(decoded)
+
+    def _show(self, decoded: DecodedImage) -> None:
+        self.shown = decoded
+        self._pixmap = QPixmap.fromImage(decoded.image) if decoded.ok else QPixmap()
+        self.image.setText("" if decoded.ok else decoded.reason())
+        self._fit()
 
     def _fit(self) -> None:
         if not self._pixmap.isNull():
