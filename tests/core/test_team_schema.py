@@ -6,11 +6,18 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers_project import load_dataset
 
 from vocgui.core.project import SCHEMA_VERSION, Project
-from vocgui.core.project.commands import AddLabel, SetReview, UndoStack
+from vocgui.core.project.commands import (
+    AddLabel,
+    DeleteClass,
+    MergeClasses,
+    SetReview,
+    UndoStack,
+)
 from vocgui.core.project.schema import TEAM_DDL
 from vocgui.core.project.user import USER_ENV, check_user_name, current_user, set_user
 
@@ -66,3 +73,35 @@ def test_label_and_review_edits_record_the_last_editor(voc_sample: Path,
         assert p.edit_log()["who"].tolist()[-3:] == ["ann", "bob", "cy"]
     with Project.open(tmp_path / "p.vocgui", read_only=True) as p:
         assert p.last_editors()[3] == "cy"
+
+
+def test_class_merges_and_deletes_record_who_relabelled_the_images(voc_sample: Path,
+                                                                  tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.vocgui", load_dataset(voc_sample)) as p:
+        first, second, third = p.classes[:3]
+        labels = p.labels  # columns in class order
+        with_second, with_third = labels[:, 1], labels[:, 2]
+        only_first = labels[:, 0] & ~with_second
+        assert only_first.any() and with_second.any() and with_third.any()
+        start = p.log_position()
+        stack = UndoStack()
+        set_user("ann")
+        stack.push(MergeClasses(p, [first, second], first))
+        editors = p.last_editors().to_numpy()
+        # Images that carried the second class were relabelled; those with only the
+        # first keep their labels, so nobody is named for them.
+        assert (editors[with_second] == "ann").all()
+        assert (editors[only_first & ~with_third] == "").all()
+        set_user("bob")
+        stack.push(DeleteClass(p, third))
+        editors = p.last_editors().to_numpy()
+        assert (editors[with_third] == "bob").all()
+        assert (editors[with_second & ~with_third] == "ann").all()
+        set_user("cy")
+        stack.undo()  # cy puts the third class back on its images
+        assert (p.last_editors().to_numpy()[with_third] == "cy").all()
+        set_user("ann")  # what ann's undo would be told: others changed these since
+        assert p.editors_since(start, np.flatnonzero(with_third)) == {
+            int(r): "cy" for r in np.flatnonzero(with_third)}
+    with Project.open(tmp_path / "p.vocgui", read_only=True) as p:  # it was committed
+        assert (p.last_editors().to_numpy()[with_second & ~with_third] == "ann").all()

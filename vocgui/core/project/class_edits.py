@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from vocgui.core.project.change_events import ChangeEvent
+from vocgui.core.project.image_editors import record_editor
 from vocgui.core.project.labelling import check_class_name, check_color, check_rows, next_color
 from vocgui.core.project.reading import ClassTable
 
@@ -168,6 +169,7 @@ class ClassEditsMixin:
             del_r, del_c = np.nonzero(before & ~matrix)
             changed_mask[rows[np.union1d(add_r, del_r)]] = True
             labels[rows] = matrix
+        changed = np.flatnonzero(changed_mask)
         with self._store.write(action, detail) as conn:
             removed_ids = [old.ids[old.index(n)] for n in removed]
             conn.executemany("DELETE FROM labels WHERE class_id = ?", ((i,) for i in removed_ids))
@@ -191,9 +193,9 @@ class ClassEditsMixin:
             conn.executemany("INSERT INTO labels VALUES (?, ?)", add_pairs)
             if object_renames or object_names is not None:
                 self._write_object_names(conn, object_renames or {}, object_names)
+            record_editor(conn, changed)  # a merge or delete relabels these images
         self._classes = ClassTable(list(names), ids, {n: colors[n] for n in names})
         self._labels = labels
-        changed = np.flatnonzero(changed_mask)
         self._refresh_label_cells(changed)
         involved = (*removed, *(n for n in names if n not in old.names), *also_involved)
         self.events.emit(ChangeEvent("classes", changed, ("labels",) if len(changed) else (),

@@ -1,8 +1,8 @@
 """Who last changed each image's labels or review: the ``image_edits`` table (schema 5).
 
-Kept in the transaction of every label and review edit (and its undo), so it always
-agrees with the edit log; read on demand (the table filter, ``vocgui claim --status``),
-never held in memory.
+Kept in the transaction of every label and review edit, class merge or delete (for the
+images it relabels) and their undo, so it always agrees with the edit log; read on
+demand (the table filter, ``vocgui claim --status``), never held in memory.
 """
 
 from __future__ import annotations

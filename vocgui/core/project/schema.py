@@ -73,9 +73,11 @@ CREATE TABLE agreement_labels (
 );
 """
 
-#: Edit-log actions that change an image's labels or review, each logging its ``rows``.
+#: Edit-log actions that change an image's labels or review, each logging its ``rows``
+#: (a class merge or delete, and their undo, relabel the images they log).
 IMAGE_EDIT_ACTIONS = ("set_labels", "set_label_rows", "set_row_labels", "add_label",
-                      "remove_label", "set_review", "set_review_rows")
+                      "remove_label", "set_review", "set_review_rows", "merge_classes",
+                      "delete_class", "restore_classes")
 
 
 def _add_team_tables(conn: sqlite3.Connection) -> None:
