@@ -92,6 +92,13 @@ def test_label_next_goes_to_the_most_uncertain_unlabeled_images(qtbot, window) -
     qtbot.keyClick(window.table.view, Qt.Key.Key_A)
     assert queue[1] not in window.suggestions.queue()
     assert "19 unlabeled" in window.suggestion_actions.queue_label.text()
+    queue = window.suggestions.queue()
+    qtbot.keyClick(window.table.view, Qt.Key.Key_L)  # back to the most uncertain left
+    assert state.current_row == queue[0]
+    # From an image Label next did not give, L goes to the most uncertain, not past it.
+    state.request_selection(np.array([queue[5]]))
+    qtbot.keyClick(window.table.view, Qt.Key.Key_L)
+    assert state.current_row == queue[0]
 
 
 def test_suggested_and_uncertainty_columns_sort_and_filter(qtbot, window) -> None:
