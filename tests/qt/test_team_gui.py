@@ -26,10 +26,14 @@ def test_team_menu_filters_by_last_editor_and_names_the_user(window, monkeypatch
     assert texts[:2] == ["ann (1)", "bob (2)"] and texts[2].startswith("Nobody yet (97)")
     team.editors_menu.actions()[1].trigger()
     assert np.flatnonzero(state.visible_mask).tolist() == [4, 9]
-    assert window.table.filter_bar.rows_caption.text() == "last edited by bob"
+    bar = window.table.filter_bar  # the team filters count like every rows filter
+    assert bar.rows_caption.text() == "last edited by bob"
+    assert bar.count_label.text() == "<b>2</b> of 100 images"
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
     team._claim()  # every sample image is labeled: nothing to claim, and it says so
     assert "no more unlabeled images are free" in window.statusBar().currentMessage()
+    assert (bar.rows_caption.text(), bar.count_label.text()) == (
+        "claimed by me", "<b>0</b> of 100 images")
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (1.5, True))
     team._ask_hours()
     assert team.claim_hours() == 1.5 and team.hours_action.text() == "Claim Duration: 1.5 h…"
