@@ -89,12 +89,11 @@ def _cache_compiled_functions() -> None:
     pynndescent's (beside the package if writable, else in the user's cache folder)."""
     import importlib
 
-    from numba.core.dispatcher import Dispatcher
-
     for module, name in _COMPILED:
-        function = getattr(importlib.import_module(module), name, None)
-        if isinstance(function, Dispatcher):
-            function.enable_caching()
+        enable = getattr(getattr(importlib.import_module(module), name, None),
+                         "enable_caching", None)  # a numba dispatcher's
+        if enable is not None:
+            enable()
 
 
 def _compute(features: np.ndarray, seed: int) -> np.ndarray:
