@@ -154,3 +154,20 @@ def test_find_similar_puts_each_planted_copy_first(planted, project):
     features[7] = features[3] * 2 + 0.01  # same direction: cosine distance ~0
     rows, distance = similar_by_features(features, 3, 4)
     assert rows[0] == 7 and distance[0] < 1e-3 and 3 not in rows
+
+
+def test_a_chunk_hashes_each_file_as_alone_around_a_bad_one(tmp_path: Path) -> None:
+    from duplicates_helpers import sample_or_skip
+
+    from vocgui.core.duplicates.hashing import hash_chunk, hash_file
+
+    paths = [str(p) for p in sorted((sample_or_skip() / "JPEGImages").glob("*.jpg"))[:6]]
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a jpeg")
+    paths.insert(3, str(bad))
+    paths.insert(5, str(tmp_path / "missing.jpg"))
+    chunk = hash_chunk(paths)
+    assert chunk == [hash_file(p) for p in paths]
+    assert chunk[3].phash is None and chunk[3].error.startswith("cannot decode")
+    assert chunk[5].content == "" and chunk[5].error.startswith("cannot read")
+    assert all(h.phash is not None for k, h in enumerate(chunk) if k not in (3, 5))

@@ -9,7 +9,7 @@ lie within a few bits of each other; the tests check it bit for bit against
 with Pillow's draft mode: the decoder produces the luma plane at 1/8 scale (63x47 for a
 500x375 VOC image) instead of full colour at full size, and the two hashes (whole image
 and centre) come from one small matrix product instead of two full DCTs
-(``benchmarks/bench_phash.py``).
+(``benchmarks/bench_phash.py``). The DCTs of a chunk of files are one batched product.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class FileHash:
 def thumbnail(image: Image.Image, inset: float = 0.0) -> np.ndarray:
     """The 32x32 greyscale thumbnail pHash reads (float64), of the whole image or of its
     centre ``inset`` in from every side."""
-    gray = image.convert("L")
+    gray = image if image.mode == "L" else image.convert("L")  # no copy of a luma plane
     w, h = gray.size
     box = (w * inset, h * inset, w * (1 - inset), h * (1 - inset))
     return np.asarray(gray.resize((PHASH_INPUT_SIDE, PHASH_INPUT_SIDE),
@@ -66,26 +66,47 @@ def phash_of_thumbnails(thumbnails: np.ndarray) -> list[int]:
     integers (first coefficient = highest bit)."""
     coefficients = (_DCT @ thumbnails @ _DCT.T).reshape(len(thumbnails), -1)
     bits = coefficients > np.median(coefficients, axis=1, keepdims=True)
-    return [int.from_bytes(np.packbits(b).tobytes(), "big") for b in bits]
+    return [int(v) for v in np.packbits(bits, axis=1).view(">u8").ravel()]
 
 
-def hash_file(path: str | os.PathLike) -> FileHash:
-    """Content hash and pHash of one image file; never raises for a bad file."""
+def _read_and_shrink(path: str | os.PathLike) -> tuple[str, np.ndarray | None, str]:
+    """(content hash, the (2, 32, 32) thumbnails of the whole image and its centre, or
+    None with why not). Never raises for a bad file."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return FileHash("", None, None, f"cannot read the file: {exc.strerror or exc}")
+        return "", None, f"cannot read the file: {exc.strerror or exc}"
     content = hashlib.blake2b(data, digest_size=16).hexdigest()
     try:
         with Image.open(io.BytesIO(data)) as image:
             # JPEG only: decode the luma plane at the smallest scale still >= 32x32.
             image.draft("L", (PHASH_INPUT_SIDE, PHASH_INPUT_SIDE))
-            whole, centre = phash_of_thumbnails(np.stack([thumbnail(image),
-                                                          thumbnail(image, INSET)]))
-            return FileHash(content, whole, centre)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        return FileHash(content, None, None, f"cannot decode the image: {exc}")
+            return content, np.stack([thumbnail(image), thumbnail(image, INSET)]), ""
+    except UnidentifiedImageError:  # its message names a BytesIO object, not the file
+        return content, None, "cannot decode the image: not an image format Pillow reads"
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        return content, None, f"cannot decode the image: {exc}"
+
+
+def hash_chunk(paths: Sequence[str | os.PathLike]) -> list[FileHash]:
+    """:func:`hash_file` of each path, with the DCTs of all their thumbnails in one
+    batched product (per-image numpy calls cost more than the arithmetic)."""
+    shrunk = [_read_and_shrink(p) for p in paths]
+    decoded = [thumbs for _, thumbs, _ in shrunk if thumbs is not None]
+    hashes = iter(phash_of_thumbnails(np.concatenate(decoded)) if decoded else [])
+    results = []
+    for content, thumbs, error in shrunk:
+        if thumbs is None:
+            results.append(FileHash(content, None, None, error))
+        else:
+            results.append(FileHash(content, next(hashes), next(hashes)))
+    return results
+
+
+def hash_file(path: str | os.PathLike) -> FileHash:
+    """Content hash and pHash of one image file; never raises for a bad file."""
+    return hash_chunk([path])[0]
 
 
 def hash_files(paths: Sequence[str], workers: int = 2,
@@ -97,8 +118,7 @@ def hash_files(paths: Sequence[str], workers: int = 2,
     chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     results: list[FileHash] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(lambda c: [hash_file(p) for p in c], chunk)
-                   for chunk in chunks]
+        futures = [pool.submit(hash_chunk, chunk) for chunk in chunks]
         for future in futures:
             if cancel is not None and cancel():
                 for pending in futures:
