@@ -51,24 +51,26 @@ def hamming_pairs(queries: np.ndarray, index: np.ndarray, threshold: int
         shift = np.uint64(chunk * _CHUNK_BITS)
         keys_index = ((index >> shift) & np.uint64(0xFFFF)).astype(np.int32)
         order = np.argsort(keys_index, kind="stable").astype(np.int32)
+        # The index in bucket order: a bucket's members are one contiguous run of it.
+        bucketed = index[order]
         starts = np.searchsorted(keys_index[order],
                                  np.arange((1 << _CHUNK_BITS) + 1)).astype(np.int32)
+        sizes = np.diff(starts)
         keys = (((queries >> shift) & np.uint64(0xFFFF)).astype(np.int32)[:, None]
                 ^ masks[None, :]).ravel()
-        lo = starts[keys]
-        count = starts[keys + 1] - lo
-        hit = np.flatnonzero(count)
-        query_of_key = (hit // len(masks)).astype(np.int32)
-        lo, count = lo[hit], count[hit]
-        # Expand each bucket range [lo, lo + count) into its members.
-        offsets = (np.arange(int(count.sum()), dtype=np.int32)
-                   - np.repeat(np.cumsum(count, dtype=np.int32) - count, count))
-        i = np.repeat(query_of_key, count).astype(np.int64)
-        j = order[np.repeat(lo, count) + offsets].astype(np.int64)
+        count = sizes[keys]  # most buckets looked up are empty: one gather to skip them
+        hit = np.flatnonzero(count).astype(np.int32)
+        lo, count = starts[keys[hit]], count[hit]
+        # Expand each bucket range [lo, lo + count) into its positions, with one repeat;
+        # queries and positions then ascend, so the gathers read memory in order.
+        of_run = np.repeat(np.arange(len(hit), dtype=np.int32), count)
+        shift_of_run = lo - (np.cumsum(count, dtype=np.int32) - count)
+        position = np.arange(len(of_run), dtype=np.int32) + shift_of_run[of_run]
+        i = hit[of_run] // np.int32(len(masks))
         # Check candidates chunk by chunk: only the few true pairs are kept and merged.
-        near = np.bitwise_count(queries[i] ^ index[j]) <= threshold
-        found_i.append(i[near])
-        found_j.append(j[near])
+        near = np.bitwise_count(queries[i] ^ bucketed[position]) <= threshold
+        found_i.append(i[near].astype(np.int64))
+        found_j.append(order[position[near]].astype(np.int64))
     # Sort-based de-duplication (np.unique's hash path is pathologically slow here).
     pair = np.sort(np.concatenate(found_i) * len(index) + np.concatenate(found_j))
     pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
