@@ -100,6 +100,21 @@ def test_a_run_with_features_finds_embedding_near_copies(qtbot, state):
     assert "(hashes only)" in panel.status.text()
 
 
+def test_compute_features_without_local_weights_names_the_file(qtbot, state, tmp_path,
+                                                                monkeypatch):
+    from vocgui.training.weights import CACHE_FILES
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    run = record_features_run(state.project, thumbnail_features(state.project.absolute_paths()))
+    panel = DuplicatesPanel(state)
+    qtbot.addWidget(panel)
+    panel.compute_features()
+    text = panel.status.text()
+    assert CACHE_FILES["mobilenetv3"] in text and str(tmp_path / "models") in text
+    assert f"the features of run {run} (the newest run that has them) are used" in text
+    assert not panel.features.running and list(state.project.runs()["id"]) == [run]
+
+
 def test_training_asks_before_validating_on_near_copies(qtbot, state, monkeypatch):
     from vocgui.qt.training import TrainingPanel
 

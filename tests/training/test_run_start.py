@@ -32,8 +32,11 @@ def _calls(name: str) -> set[str]:
 def test_runs_are_recorded_and_spawned_in_one_place_only():
     assert _calls("TrainingProcess") == {"training/run_start.py"}
     assert _calls("create_run") == {"training/run_start.py"}
-    assert _calls("start_run") == {"cli/train.py", "qt/training/session.py"}
+    # start_features (a features-only run) is start_run after its weights check.
+    assert _calls("start_run") == {"cli/train.py", "qt/training/session.py",
+                                   "training/run_start.py"}
     assert _calls("start_scoring") == {"cli/predict.py"}
+    assert _calls("start_features") == {"cli/predict.py"}
 
 
 def test_a_run_that_cannot_spawn_is_recorded_as_failed(demo_root: Path, tmp_path: Path):

@@ -1,4 +1,6 @@
-"""``vocgui predict PATH [--run ID] [--csv OUT]``: score every image with a run's model.
+"""``vocgui predict PATH [--run ID] [--csv OUT]``: score every image with a run's model;
+``vocgui predict PATH --features-only [--backbone B]``: features of every image from a
+pretrained backbone, no training.
 
 PATH is a project file or a dataset folder (its project is found, or made, where the app
 keeps it: :mod:`vocgui.core.project.location`). The model of run ``--run`` (default: the
@@ -26,6 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run", type=int, metavar="ID",
                         help="run whose model scores (default: the newest completed run)")
     parser.add_argument("--csv", metavar="OUT", help="also write the scores to this CSV")
+    parser.add_argument("--features-only", action="store_true",
+                        help="no model of a run: a pretrained backbone's features of every "
+                        "image (its ImageNet weights must be in the Keras cache)")
+    parser.add_argument("--backbone", default="mobilenetv3",
+                        choices=("mobilenetv3", "efficientnetb0", "resnet50"),
+                        help="the backbone of --features-only (default mobilenetv3)")
+    parser.add_argument("--size", type=int, default=224, metavar="PX",
+                        help="input side in pixels for --features-only (default 224)")
 
 
 def chosen_run(project: Project, run_id: int | None) -> dict:
@@ -65,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"vocgui predict: {exc}", file=sys.stderr)
         return 2
     with project:
+        if args.features_only:
+            return _features_only(project, args)
         try:
             chosen = chosen_run(project, args.run)
         except ValueError as exc:
@@ -87,6 +99,27 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             print(f"wrote {plural(written, 'row')} to {args.csv}")
         return code
+
+
+def _features_only(project: Project, args: argparse.Namespace) -> int:
+    from vocgui.cli.train import follow_run
+    from vocgui.core.wording import plural
+    from vocgui.training.run_start import FeaturesUnavailable, RunStartError, start_features
+
+    if args.run is not None or args.csv:
+        print("vocgui predict: --features-only takes no --run or --csv", file=sys.stderr)
+        return 2
+    try:
+        started = start_features(project, args.backbone, args.size)
+    except FeaturesUnavailable as exc:
+        print(f"vocgui predict: {exc}", file=sys.stderr)
+        return 2
+    except RunStartError as exc:
+        print(f"vocgui predict: {exc}", file=sys.stderr)
+        return 1
+    print(f"features of {plural(len(project.images), 'image')} from {args.backbone} "
+          f"(run {started.run_id}, no training)", file=sys.stderr)
+    return follow_run(started, None)
 
 
 def write_scores_csv(project: Project, run_id: int, path: Path) -> int:

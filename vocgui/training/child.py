@@ -25,7 +25,8 @@ from vocgui.training.reporter import JsonLinesReporter
 #: ``(snapshot, config, out_dir, reporter, **args)`` and returning a result with a
 #: ``status``. Imported only once stdout is redirected (the modules import TensorFlow).
 JOBS = {"train": "vocgui.training.job:run_training",
-        "score": "vocgui.training.score_job:run_scoring"}
+        "score": "vocgui.training.score_job:run_scoring",
+        "features": "vocgui.training.features_job:run_features_only"}
 
 
 def _event_stream():

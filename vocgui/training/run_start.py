@@ -8,6 +8,9 @@ function). The caller then feeds each event of ``started.process`` to
 ``started.record`` on the thread that owns the project, and shows it as it likes.
 :func:`start_scoring` starts the other kind of child: the saved model(s) of a finished
 run score every image again (``vocgui predict``), recorded as that run's scores.
+:func:`start_features` records a run that trains nothing: a pretrained backbone's features
+of every image (``vocgui predict --features-only``, the Duplicates tab's "Compute
+features"), when its weights are on this machine.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vocgui.core.embedding_map import runs_with_features
 from vocgui.core.project import Project
 from vocgui.core.project.run_recorder import RunRecorder
 from vocgui.core.project.runs import run_folder
@@ -26,6 +30,11 @@ from vocgui.training import events
 from vocgui.training.config import TrainConfig
 from vocgui.training.launcher import TrainingProcess
 from vocgui.training.score_list import SCORE_LIST, write_score_list
+from vocgui.training.weights import missing_local_weights
+
+#: The backbone of a "features only" pass, and its input side: the ImageNet resolution.
+FEATURES_BACKBONE = "mobilenetv3"
+FEATURES_SIZE = 224
 
 
 class RunStartError(RuntimeError):
@@ -101,6 +110,50 @@ def start_scoring(project: Project, run: dict, *, env: dict[str, str] | None = N
     except Exception as exc:  # no python, no disk space...
         raise RunStartError(run_id, f"Could not start the scoring process: {exc}") from exc
     return StartedRun(run_id, folder, process, recorder)
+
+
+class FeaturesUnavailable(RuntimeError):
+    """A "features only" pass cannot run here; the message says why and what to do."""
+
+
+def features_fallback(project: Project) -> str:
+    """What the user has instead of a features-only pass: the newest run's features."""
+    runs = runs_with_features(project)
+    if runs:
+        return (f"Until then, the features of run {runs[0]} (the newest run that has them) "
+                "are used by the Map, Duplicates and Find Similar.")
+    return ("No run has features yet either: a completed training run saves them "
+            "(its scoring pass), with no download.")
+
+
+def features_config(backbone: str = FEATURES_BACKBONE, target_size: int = FEATURES_SIZE
+                    ) -> TrainConfig:
+    """The settings of a "features only" run (its config in the project says so: weights
+    "imagenet", no epochs trained)."""
+    return TrainConfig(backbone=backbone, weights="imagenet", target_size=target_size,
+                       epochs=1, pipeline="tfdata")
+
+
+def check_features_weights(project: Project, backbone: str = FEATURES_BACKBONE) -> None:
+    """Raise :class:`FeaturesUnavailable` when ``backbone``'s ImageNet weights are not on
+    this machine, naming the file, where it goes, and the fallback (no network used)."""
+    missing = missing_local_weights(backbone)
+    if missing is not None:
+        raise FeaturesUnavailable(f"Cannot compute features: {missing}. "
+                                  f"{features_fallback(project)}")
+
+
+def start_features(project: Project, backbone: str = FEATURES_BACKBONE,
+                   target_size: int = FEATURES_SIZE, *, env: dict[str, str] | None = None,
+                   notify: Callable[[], None] | None = None) -> StartedRun:
+    """Record a "features only" run and start its child: ``backbone`` with its cached
+    ImageNet weights writes ``features.npy`` for every image, no training.
+
+    Raises :class:`FeaturesUnavailable` (nothing recorded or started) when the weights
+    are not on this machine (:func:`check_features_weights`)."""
+    check_features_weights(project, backbone)
+    return start_run(project, features_config(backbone, target_size), job="features",
+                     env=env, notify=notify)
 
 
 def model_files(run: dict) -> list[str]:

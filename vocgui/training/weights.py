@@ -49,6 +49,22 @@ def cached_weights(backbone: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def missing_local_weights(backbone: str) -> str | None:
+    """Why ``backbone`` has no pretrained weights on this machine (naming the file Keras
+    looks for and the folder to put it in), or None when they are cached. Never touches
+    the network: a "features only" pass uses local weights or none."""
+    name = CACHE_FILES.get(backbone)
+    if name is None:
+        return (f"{backbone} has no pretrained weights; choose one of "
+                f"{', '.join(sorted(CACHE_FILES))}")
+    if cached_weights(backbone) is not None:
+        return None
+    return (f"the ImageNet weights of {backbone} are not on this machine: Keras looks for "
+            f"{name} in {keras_cache_dir()} (set KERAS_HOME to look elsewhere). Copy that "
+            f"file there from a machine with network access (Keras downloads it from "
+            f"https://{DOWNLOAD_HOST[0]}/ when a {backbone} run uses ImageNet weights)")
+
+
 def _options(backbone: str, why: str) -> str:
     name = CACHE_FILES.get(backbone, "?")
     cache = keras_cache_dir()

@@ -4,7 +4,8 @@ or carry different labels, and resolve them (flag, one split per group, exclude 
 Hashing runs on a pool thread on plain values (paths and the cached hashes read here);
 the new hashes are saved into the project back on the GUI thread, which owns it. When a
 run saved features, the newest such run's embeddings are read and searched on the same
-thread (cosine similarity at least the "Features" value), joining the same groups. Every
+thread (cosine similarity at least the "Features" value), joining the same groups.
+"Compute features" gives a project features without training (:mod:`.features_pass`). Every
 action is one core command on the undo stack.
 """
 
@@ -45,6 +46,7 @@ from vocgui.core.project.commands import SetReview, SetSplits
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.background import BackgroundCall
+from vocgui.qt.duplicates.features_pass import FeaturesPass
 from vocgui.qt.duplicates.group_tree import GroupTree
 
 #: (combo text, which groups it shows)
@@ -86,6 +88,13 @@ class DuplicatesPanel(QWidget):
                                          decimals=2, value=DEFAULT_SIMILARITY)
         self.similarity.setToolTip(self.use_features.toolTip())
         self.use_features.toggled.connect(self.similarity.setEnabled)
+        self.features = FeaturesPass(self)
+        self.features.progressed.connect(self._features_progressed)
+        self.features.finished.connect(self._features_finished)
+        self.features_button = QPushButton("Compute features", clicked=self.compute_features)
+        self.features_button.setToolTip(
+            "Features of every image from a pretrained backbone (MobileNetV3, its ImageNet "
+            "weights from the Keras cache), with no training; Find then also compares them")
         self.show_box = QComboBox()
         for text, _ in _SHOW:
             self.show_box.addItem(text)
@@ -121,6 +130,7 @@ class DuplicatesPanel(QWidget):
                        self.exclude_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.features_button)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status)
@@ -203,6 +213,34 @@ class DuplicatesPanel(QWidget):
         self.status.setText(message)
         self._sync_buttons()
 
+    # --- features without training ---------------------------------------------------------
+    def compute_features(self) -> None:
+        """Start a features-only run (or stop the one running)."""
+        if self.features.running:
+            self.features.stop()
+            return
+        if self.state.project is None:
+            return
+        why_not = self.features.start(self.state.project)
+        if why_not is not None:
+            self.status.setText(why_not)
+            return
+        self.features_button.setText("Stop features")
+        self.progress.setValue(0)
+        self.progress.show()
+        self.status.setText("Computing features of every image (no training)…")
+
+    def _features_progressed(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+        self.status.setText(f"Computing features: batch {done} of {total}…")
+
+    def _features_finished(self, status: str, message: str) -> None:
+        self.features_button.setText("Compute features")
+        self.progress.hide()
+        then = " Find duplicates now compares them too." if status == "completed" else ""
+        self.status.setText(f"{message}{then}")
+
     # --- showing ---------------------------------------------------------------------------
     def shown_groups(self):
         if self.report is None:
@@ -231,6 +269,8 @@ class DuplicatesPanel(QWidget):
 
     def _project_changed(self, _project: object) -> None:
         self.call.forget()
+        if self.features.running:  # its run belongs to the project just closed
+            self.features.session.abandon()
         self.report = None
         self.tree.set_groups([])
         self._finish("Hash every image to find exact and near copies.")

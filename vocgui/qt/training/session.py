@@ -38,7 +38,8 @@ def _lower_priority(pid: int) -> None:
 
 
 class TrainingSession(QObject):
-    """Records and starts one run of ``config`` on a frozen snapshot of ``project``'s labels.
+    """Records and starts one run of ``config`` on a frozen snapshot of ``project``'s labels
+    (``job``: a child job name, "train" or "features" for a features-only pass).
 
     Construction starts the child; it raises ProjectError if the run cannot be recorded
     and :class:`~vocgui.training.run_start.RunStartError` (the run then recorded as
@@ -55,7 +56,7 @@ class TrainingSession(QObject):
     _events_waiting = Signal()
 
     def __init__(self, project: Project, config: TrainConfig,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, job: str = "train") -> None:
         super().__init__(parent)
         self.project = project
         self.config = config
@@ -65,7 +66,7 @@ class TrainingSession(QObject):
         self._project_gone = False
         self._stream_ended = False
         self._events_waiting.connect(self._drain)
-        self._run = start_run(project, config, notify=self._events_waiting.emit)
+        self._run = start_run(project, config, job=job, notify=self._events_waiting.emit)
         self.run_id = self._run.run_id
         self.out_dir = self._run.out_dir
         self.process = self._run.process
