@@ -21,10 +21,16 @@ def _size(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _location(text: str) -> Path | str:
+    """A path, or a postgresql:// URL kept as text (a Path would fold its '//')."""
+    return text if text.lower().startswith(("postgresql://", "postgres://")) else Path(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH",
-                        help="a VOC folder or a .vocgui project file (default: the last "
-                             "project, or the demo dataset on first run)")
+    parser.add_argument("path", nargs="?", type=_location, metavar="PATH",
+                        help="a VOC folder, a .vocgui project file or a postgresql:// URL "
+                             "(a team project; default: the last project, or the demo "
+                             "dataset on first run)")
     parser.add_argument("--read-only", action="store_true",
                         help="open without the editing lock and refuse every edit (works "
                              "while another vocgui process edits the project)")
@@ -47,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.path is not None and not args.path.exists():
+    if isinstance(args.path, Path) and not args.path.exists():
         print(f"vocgui: {args.path}: no such file or folder", file=sys.stderr)
         return 2
     if args.screenshot is not None or args.benchmark_startup:

@@ -66,12 +66,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def startup_target(path: Path | None, settings: Settings) -> Path | None:
+def startup_target(path: Path | str | None, settings: Settings) -> Path | str | None:
     """What to open: ``path``, else the last project, else None (the demo dataset)."""
     return path if path is not None else settings.last_project()
 
 
-def run_app(path: Path | None = None, *, screenshot: Path | None = None,
+def run_app(path: Path | str | None = None, *, screenshot: Path | None = None,
             size: QSize | None = None, screenshot_delay_s: float = 1.0,
             benchmark_startup: bool = False, tab: str | None = None,
             read_only: bool = False, follow_links: bool = False) -> int:

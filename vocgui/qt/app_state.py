@@ -90,6 +90,10 @@ class AppState(QObject):
     #: written, the edit was invalid. (message, needs_action: also worth a dialog). Every
     #: failed edit comes here, never only to stderr.
     edit_refused = Signal(str, bool)
+    #: A team project's server was lost (False, the reason) or reached again (True, '').
+    team_status = Signal(bool, str)
+    #: A note of another process's edit (from the listener thread; queued to this one).
+    _remote_note = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +102,8 @@ class AppState(QObject):
         self.visible_mask: np.ndarray = np.zeros(0, dtype=bool)
         self.selected_rows: np.ndarray = np.zeros(0, dtype=np.int64)
         self.current_row: int = -1
+        self._listener = None  # a TeamListener while a team project is open
+        self._remote_note.connect(self._apply_remote)
 
     # --- the project -------------------------------------------------------------------
     def set_project(self, project: Project | None) -> None:
@@ -105,6 +111,7 @@ class AppState(QObject):
         if self.project is not None and self.project is not project:
             self.project.events.disconnect(self._forward)
             self.project.run_events.disconnect(self._forward_run)
+            self._stop_listening()
             self.project.close()
         self.project = project
         self.undo_stack.clear()
@@ -115,7 +122,31 @@ class AppState(QObject):
         if project is not None:
             project.events.connect(self._forward)
             project.run_events.connect(self._forward_run)
+            if project.is_team:
+                self._listen(project)
         self.project_changed.emit(project)
+
+    def _listen(self, project: Project) -> None:
+        """Hear other processes' edits of a team project (on a thread of the listener's
+        own; each note is handed to the GUI thread through a queued signal)."""
+        from vocgui.core.project.team_events import TeamListener
+
+        self._listener = TeamListener(project.location, self._remote_note.emit,
+                                      self.team_status.emit)
+        self._listener.start()
+
+    def _stop_listening(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def _apply_remote(self, note: dict) -> None:
+        if self.project is None:
+            return
+        try:
+            self.project.apply_remote(note)
+        except ProjectError as exc:  # the server went away meanwhile: said by team_status
+            log.info("could not read another user's edit: %s", exc)
 
     def _forward(self, event: ChangeEvent) -> None:
         if event.kind == "images":

@@ -22,6 +22,7 @@ from vocgui.core.project.location import (
     demo_paths,
     open_project_for,
 )
+from vocgui.core.project.team_url import display_url, is_team_url
 from vocgui.core.voc.dataset import LoadCancelled
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ _PROGRESS_INTERVAL_S = 0.05
 Progress = Callable[[int, int, str], None]
 
 
-def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bool],
+def open_target(target: Path | str | None, progress: Progress, cancel: Callable[[], bool],
                 read_only: bool = False, follow_links: bool = False) -> Project:
     """Open ``target``: a project file, a VOC folder (its project file in the data folder is
     created on first use, or reopened) or, for None, the demo dataset (generated on first
@@ -45,6 +46,9 @@ def open_target(target: Path | None, progress: Progress, cancel: Callable[[], bo
     """
     if target is None and not read_only:
         return _open_demo(progress, cancel)
+    if is_team_url(target):
+        progress(0, 0, f"Opening {display_url(target)}")
+        return open_project_for(target, read_only=read_only)
     target = demo_paths()[1] if target is None else Path(target)
     progress(0, 0, f"Opening {target.name}")
     return open_project_for(target, read_only=read_only, cancel=cancel,

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from vocgui.core.project.location import PROJECT_SUFFIX, data_dir
+from vocgui.core.project.team_url import is_team_url
 from vocgui.qt.add_images import ImageAdder
 from vocgui.qt.bulk_edit import bulk_label_edit
 from vocgui.qt.export_import import EXPORTS, ExportImport
@@ -76,6 +77,9 @@ class MainMenus:
                      f"Open a vocgui project file ({PROJECT_SUFFIX})")
         self._action(m, "Open &Read-Only…", self._open_read_only,
                      tip="Look at a project (one open elsewhere too) without changing it")
+        self._action(m, "Open &Team Project…", self._open_team_project,
+                     tip="Open a project on a PostgreSQL server (a postgresql:// URL), "
+                         "edited by several annotators at once")
         self._action(m, "Open &Demo Dataset", lambda: self.window.open_path(None),
                      tip="Open the built-in demo dataset (made on first use)")
         self.recent_menu = m.addMenu("&Recent Projects")
@@ -106,6 +110,22 @@ class MainMenus:
                                               f"vocgui projects (*{PROJECT_SUFFIX})")
         if path:
             self.window.open_path(Path(path))
+
+    def _open_team_project(self) -> None:
+        url, ok = QInputDialog.getText(
+            self.window, "Open a team project",
+            "PostgreSQL URL of the project's database, e.g.\n"
+            "postgresql://ann@db.lab.example/voc2012\n"
+            "(a password comes from PGPASSWORD or ~/.pgpass; put a project there with\n"
+            "'vocgui project copy my.vocgui URL')", text="postgresql://")
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not is_team_url(url):
+            self.window.statusBar().showMessage(
+                f"Not a team project URL (it starts with postgresql://): {url}", 6000)
+            return
+        self.window.open_path(url)
 
     def _open_read_only(self) -> None:
         # Folders' projects live in the data folder: start there.

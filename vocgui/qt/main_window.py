@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project import ChangeEvent, Project, ProjectLockedError
 from vocgui.core.project.location import data_dir, demo_paths, project_path_for
+from vocgui.core.project.team_url import display_url, is_team_url
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.classes import ClassManagerDialog
@@ -56,6 +57,8 @@ DEFAULT_SIZE = QSize(1280, 720)
 def project_title(project: Project) -> str:
     """The name a user knows the project by: its dataset folder for projects the app made
     for a VOC folder, else the project file's name."""
+    if project.is_team:
+        return f"{Path(project.path).stem.rsplit('-', 1)[0]} (team)"
     path = Path(project.path)
     if data_dir() in path.parents and project.roots:
         return Path(project.roots[0]).name
@@ -65,6 +68,8 @@ def project_title(project: Project) -> str:
 def project_source(project: Project) -> str:
     """What the user opened: the dataset folder(s) for a project the app keeps in its data
     folder, else the project file."""
+    if project.is_team:
+        return display_url(project.location)
     path = Path(project.path)
     if data_dir() in path.parents and project.roots:
         return " + ".join(project.roots)
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
         state.project_changed.connect(self._project_changed)
         state.changed.connect(self._data_changed)
         state.edit_refused.connect(self._edit_refused)
+        state.team_status.connect(self._team_status)
         self._project_changed(state.project)
         self.resize(self._default_size())
 
@@ -195,8 +201,9 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(titles.index(title.lower()))
         return True
 
-    def open_path(self, target: Path | None, read_only: bool = False) -> bool:
-        """Open a VOC folder or a project file (None: the demo dataset) in the background;
+    def open_path(self, target: Path | str | None, read_only: bool = False) -> bool:
+        """Open a VOC folder, a project file or a team project's postgresql:// URL (None:
+        the demo dataset) in the background;
         ``read_only`` takes no lock and refuses every edit (see ``AppState.push``)."""
         if self.loader.isRunning():
             self.statusBar().showMessage("Still opening the previous project…", 4000)
@@ -205,7 +212,8 @@ class MainWindow(QMainWindow):
             # Opening it again would fail on the project's own lock.
             self.statusBar().showMessage("That project is already open", 4000)
             return False
-        what = "the demo dataset" if target is None else str(target)
+        what = ("the demo dataset" if target is None else display_url(target)
+                if is_team_url(target) else str(target))
         self.status_label.setText(f"Opening {what}…")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
@@ -261,6 +269,9 @@ class MainWindow(QMainWindow):
         project = self.state.project
         if project is None:
             return False
+        if project.is_team or is_team_url(target):
+            return is_team_url(target) and display_url(target) == display_url(
+                project.location)
         open_path = Path(project.path).resolve()
         if target is None:
             return open_path == demo_paths()[1].resolve()
@@ -306,7 +317,8 @@ class MainWindow(QMainWindow):
             project.close()
             return
         self.state.set_project(project)
-        self.settings.add_recent(Path(project.path), project_source(project))
+        self.settings.add_recent(project.location if project.is_team else Path(project.path),
+                                 project_source(project))
         self.menus.update_recent()
         self.project_opened.emit(project)
 
@@ -340,22 +352,40 @@ class MainWindow(QMainWindow):
         else:
             read_only = " (read-only)" if project.read_only else ""
             self.setWindowTitle(f"{project_title(project)}{read_only} — vocgui")
-            self.setWindowFilePath(str(project.path))
+            self.setWindowFilePath("" if project.is_team else str(project.path))
             # The Problems panel takes room only when there is something in it (View menu
             # shows it either way).
             self.problems_dock.setVisible(len(project.problems) > 0)
             self._show_summary(project)
-            self.status_label.setToolTip(f"Project file: {project.path}")
+            self.status_label.setToolTip(f"Project: {project_source(project)}"
+                                         if project.is_team else f"Project file: {project.path}")
         if project is not None and project.read_only:
             self.saved_label.setText("Read-only: edits are refused")
             self.saved_label.setToolTip("Opened read-only (another process may be editing "
                                         "it); open it again normally to edit.")
+        elif project is not None and project.is_team:
+            self._team_status(True, "")
         else:
             self.saved_label.setText("Edits are saved as you make them")
             self.saved_label.setToolTip("Every edit is written to the project file at once; "
                                         "Ctrl+Z undoes it.")
         self.menus.update_classes()
         self.menus.update_enabled()
+
+    def _team_status(self, online: bool, reason: str) -> None:
+        """A team project's server: shared and live, or unreachable (edits refused until
+        it is back; the listener reconnects by itself and then re-reads everything)."""
+        if online:
+            self.saved_label.setText("Team project: edits are saved and shared live")
+            self.saved_label.setToolTip("Every edit is committed to the server at once and "
+                                        "reaches every open app within a second.")
+        else:
+            self.saved_label.setText("Server unreachable: edits are refused")
+            self.saved_label.setToolTip(f"{reason}\nReconnecting by itself; nothing is "
+                                        "queued, so nothing can be lost meanwhile.")
+            self.statusBar().showMessage(f"The team project's server cannot be reached "
+                                         f"({reason}); edits are refused until it is back",
+                                         15_000)
 
     def _edit_refused(self, message: str, needs_action: bool) -> None:
         """Every failed edit is said in the status bar; one the user must act on (a full

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from vocgui.core.project.location import data_dir
+from vocgui.core.project.team_url import display_url, is_team_url
 
 #: Default keys toggling the first ten classes (class 1 .. class 10).
 DEFAULT_CLASS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
@@ -37,28 +38,32 @@ class Settings:
                 qsettings = QSettings("vocgui", "vocgui")
         self.qsettings = qsettings
 
-    def recent_projects(self) -> list[Path]:
-        """Project files opened lately, most recent first (missing ones left out)."""
+    def recent_projects(self) -> list[Path | str]:
+        """Projects opened lately, most recent first: files (missing ones left out) and
+        team projects' postgresql:// URLs (without passwords)."""
         value = self.qsettings.value("recent_projects", [])
         paths = [value] if isinstance(value, str) else list(value or [])
-        return [Path(p) for p in paths if Path(p).is_file()]
+        return [p if is_team_url(p) else Path(p) for p in paths
+                if is_team_url(p) or Path(p).is_file()]
 
-    def add_recent(self, project_path: Path, shown_as: str | None = None) -> None:
-        """Remember ``project_path`` as the last project opened, listed as ``shown_as``
-        (the dataset folder, for a project the app keeps in its data folder)."""
-        path = str(Path(project_path).resolve())
+    def add_recent(self, project_path: Path | str, shown_as: str | None = None) -> None:
+        """Remember ``project_path`` (a file, or a team project's URL, kept without its
+        password) as the last project opened, listed as ``shown_as`` (the dataset folder,
+        for a project the app keeps in its data folder)."""
+        path = (display_url(project_path) if is_team_url(project_path)
+                else str(Path(project_path).resolve()))
         paths = [path] + [str(p) for p in self.recent_projects() if str(p) != path]
         self.qsettings.setValue("recent_projects", paths[:_MAX_RECENT])
         if shown_as:
             self.qsettings.setValue(f"recent_shown_as/{_key(path)}", shown_as)
         self.qsettings.sync()
 
-    def recent_name(self, project_path: Path) -> str:
+    def recent_name(self, project_path: Path | str) -> str:
         """How Recent lists ``project_path``: its dataset folder, else the file's path."""
         value = self.qsettings.value(f"recent_shown_as/{_key(str(project_path))}")
         return str(value) if value else str(project_path)
 
-    def last_project(self) -> Path | None:
+    def last_project(self) -> Path | str | None:
         recent = self.recent_projects()
         return recent[0] if recent else None
 

@@ -63,8 +63,9 @@ class PgCursor:
 class PgConnection:
     """``execute``/``executemany``/``executescript`` in SQLite's dialect over ``raw``."""
 
-    def __init__(self, raw: psycopg.Connection) -> None:
+    def __init__(self, raw: psycopg.Connection, url: str) -> None:
         self.raw = raw
+        self.url = url
         self._catalog: Catalog | None = None
         self._translated: dict[str, tuple[str, str | None, str | None]] = {}
         self._behind: set[str] = set()  # tables whose sequence an explicit id left behind
@@ -72,8 +73,13 @@ class PgConnection:
     @classmethod
     def connect(cls, url: str, timeout: float = 10) -> PgConnection:
         """Connect to ``url`` (psycopg.OperationalError if the server cannot be reached)."""
-        return cls(psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)),
-                                   application_name="vocgui"))
+        return cls(_connect(url, timeout), url)
+
+    def reconnect_if_lost(self) -> None:
+        """Outside a transaction, replace a connection the server dropped (restarted,
+        network gone) by a new one; psycopg.OperationalError if it cannot be made."""
+        if self.raw.broken or self.raw.closed:
+            self.raw = _connect(self.url, 5)
 
     @property
     def in_transaction(self) -> bool:
@@ -94,6 +100,8 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         word = sql.strip().upper()
+        if word.startswith(("SELECT", "BEGIN")):  # a read or a new transaction
+            self.reconnect_if_lost()
         if word == "COMMIT":
             self._catch_up_sequences()
         elif word == "ROLLBACK":  # nothing of the transaction is left to catch up
@@ -156,3 +164,8 @@ class PgConnection:
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
                 f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
         self._behind.clear()
+
+
+def _connect(url: str, timeout: float) -> psycopg.Connection:
+    return psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)),
+                           application_name="vocgui")

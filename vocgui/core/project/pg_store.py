@@ -125,8 +125,7 @@ class PgStore(ProjectStore):
             self._note(action, detail, self._log(action, detail))
             return
         try:
-            self.conn.execute("BEGIN")
-            self.conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            self._begin()
         except psycopg.Error as exc:
             self._rollback()
             raise connection_error(self.url, exc, f"make the edit '{action}'") from exc
@@ -143,6 +142,21 @@ class PgStore(ProjectStore):
         finally:
             self._pending = []
 
+    def _begin(self) -> None:
+        """BEGIN and take the write lock; a connection found dropped (the server
+        restarted) is replaced once, since nothing of the edit has been sent yet."""
+        try:
+            self.conn.execute("BEGIN")
+        except psycopg.OperationalError:
+            self.conn.reconnect_if_lost()
+            self.conn.execute("BEGIN")
+        self.conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+
+    @property
+    def backend_pid(self) -> int:
+        """The server process of this store's connection (its NOTIFYs carry it)."""
+        return self.conn.raw.info.backend_pid
+
     def _rollback(self) -> None:
         try:
             if self.conn.in_transaction:
@@ -153,7 +167,7 @@ class PgStore(ProjectStore):
     def _note(self, action: str, detail: dict | None, edit_id: int | None) -> None:
         if detail is not None:
             self._pending.append({"action": action, "edit": edit_id,
-                                  "rows": detail.get("rows")})
+                                  "rows": detail.get("rows"), "run": detail.get("run")})
 
     def _notify(self) -> None:
         """Tell listeners what this transaction changes (sent only if it commits)."""

@@ -1,0 +1,113 @@
+"""Several processes on one team project (a real PostgreSQL server): per-cell label
+edits never lose each other, and every app hears of the others' edits within a second."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from helpers_project import load_dataset, project_state
+
+from vocgui.core.project import Project
+from vocgui.core.project.commands import RenameClass, UndoStack
+from vocgui.core.project.team_events import TeamListener
+
+_EDITOR = """
+import os, sys
+from vocgui.core.project import Project
+url, name, rows = sys.argv[1], sys.argv[2], [int(r) for r in sys.argv[3].split(",")]
+os.environ["VOCGUI_USER"] = name
+with Project.open(url) as project:
+    for row in rows:
+        project.add_label([row], name)
+        project.remove_label([row], project.classes[0])
+print("done")
+"""
+
+
+@pytest.fixture(scope="module")
+def team_dataset(demo_root):
+    return load_dataset(demo_root)
+
+
+def _listen(project: Project) -> tuple[TeamListener, queue.Queue]:
+    notes: queue.Queue = queue.Queue()
+    listener = TeamListener(project.location, notes.put)
+    listener.start()
+    assert listener.listening.wait(10)
+    return listener, notes
+
+
+def _apply_until(project: Project, notes: queue.Queue, done, timeout: float = 5) -> float:
+    """Apply notes as the GUI thread would, until ``done()``; the seconds it took."""
+    start = time.perf_counter()
+    while not done():
+        project.apply_remote(notes.get(timeout=timeout))
+    return time.perf_counter() - start
+
+
+def _drain(project: Project, notes: queue.Queue) -> None:
+    """Apply every note until none comes for a moment."""
+    while True:
+        try:
+            project.apply_remote(notes.get(timeout=0.5))
+        except queue.Empty:
+            return
+
+
+def test_another_apps_edits_arrive_within_a_second(pg_url, team_dataset, monkeypatch):
+    Project.create(pg_url, team_dataset).close()
+    mine, theirs = Project.open(pg_url), Project.open(pg_url)
+    events = []
+    mine.events.connect(events.append)
+    listener, notes = _listen(mine)
+    try:
+        monkeypatch.setenv("VOCGUI_USER", "bob")
+        start = time.perf_counter()
+        theirs.add_label([4, 6], theirs.classes[1])
+        theirs.set_review([6], "flagged", "box too big")
+        _apply_until(mine, notes, lambda: mine.images["review"].iat[6] == "flagged")
+        assert time.perf_counter() - start < 1.0
+        assert [e.kind for e in events] == ["labels", "review"]
+        assert events[0].rows.tolist() == [4, 6] and events[0].classes == (theirs.classes[1],)
+        assert project_state(mine) == project_state(theirs)
+        UndoStack().push(RenameClass(theirs, theirs.classes[2], "renamed by bob"))
+        _apply_until(mine, notes, lambda: "renamed by bob" in mine.classes)
+        assert events[-2].kind == "classes"
+        assert project_state(mine) == project_state(theirs)
+        _drain(mine, notes)
+        mine.add_label([0], "mine")  # my own edit: applied at once, its note skipped
+        seen = len(events)
+        mine.apply_remote(notes.get(timeout=5))
+        assert len(events) == seen
+    finally:
+        listener.stop()
+        mine.close()
+        theirs.close()
+
+
+def test_two_annotators_on_one_image_both_win(pg_url, team_dataset):
+    """Each process adds its own class to the same images while removing the first class
+    from them: every add survives (different cells); the removals of the same cells
+    both succeed (last writer wins), and the log holds every edit of both."""
+    Project.create(pg_url, team_dataset).close()
+    rows = ",".join(str(r) for r in range(10))
+    editors = [subprocess.Popen([sys.executable, "-c", _EDITOR, pg_url, name, rows],
+                                stdout=subprocess.PIPE, text=True)
+               for name in ("ann", "bob")]
+    for editor in editors:
+        out, _ = editor.communicate(timeout=120)
+        assert editor.returncode == 0 and out.strip() == "done"
+    with Project.open(pg_url, read_only=True) as project:
+        first = project.classes[0]
+        for row in range(10):
+            labels = project.labels_of(row)
+            assert "ann" in labels and "bob" in labels and first not in labels
+        log = project.edit_log()
+        for name in ("ann", "bob"):
+            assert (log["who"] == name).sum() == 20
+        assert np.array_equal(project.labels[:10, project.classes.index("ann")], np.ones(10))
