@@ -150,3 +150,32 @@ def test_another_run_is_named_and_unknown_classes_are_said(qtbot, window) -> Non
     assert window.tag_editor.score_text("added_later") == "?"
     # The table's Suggested column follows the new class list too.
     assert window.table.model.columns.suggestions is source.suggestions
+
+
+def test_images_added_after_the_run_have_no_scores(qtbot, window, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from vocgui.core.voc import load_voc
+
+    state, source = window.state, window.suggestions
+    n_before = len(state.project.images)
+    added = tmp_path / "more"
+    added.mkdir()
+    for k in range(4):  # a plain folder of new JPEGs: unlabeled images
+        Image.new("RGB", (40 + k, 30), (40 * k, 90, 160)).save(added / f"extra_{k}.jpg")
+    state.project.add_images(load_voc(added))
+    n_after = len(state.project.images)
+    assert n_after == n_before + 4
+    qtbot.waitUntil(lambda: source.suggestions is not None
+                    and len(source.suggestions.scored) == n_after, timeout=WAIT_MS)
+    s = source.suggestions
+    assert s.run_id == window.run_id  # no run covers the new images: still the newest
+    assert not s.scored[n_before:].any() and np.isnan(s.uncertainty[n_before:]).all()
+    model = window.table.model
+    model.sort(Column.UNCERTAINTY, Qt.SortOrder.DescendingOrder)
+    assert set(model.order[-4:].tolist()) == set(range(n_before, n_after))  # unscored last
+    state.request_selection(np.array([n_after - 1]))
+    steps = state.undo_stack.count()
+    qtbot.keyClick(window.table.view, Qt.Key.Key_A)
+    assert state.undo_stack.count() == steps  # nothing to accept: said, not done
+    assert "did not score" in window.statusBar().currentMessage()

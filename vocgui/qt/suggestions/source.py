@@ -111,6 +111,7 @@ class SuggestionSource(QObject):
     def _project_changed(self, _project: Project | None) -> None:
         self.chosen_run = None
         self._scores = None
+        self._match()  # none until the new project's scores are read
         self.reload()
 
     def _run_changed(self, event: RunEvent) -> None:

@@ -140,8 +140,10 @@ class TableColumns:
     def set_suggestions(self, suggestions: Suggestions | None) -> None:
         """Show ``suggestions`` (matched to the current classes; None: no model) in the
         Suggested and Uncertainty columns."""
-        if suggestions is not None and suggestions.classes != tuple(self.classes):
-            suggestions = None  # matched to an older class list: the new match follows
+        if suggestions is not None and (suggestions.classes != tuple(self.classes)
+                                        or len(suggestions.scored) != self.n_rows):
+            # Matched to an older class list or image table: the new match follows.
+            suggestions = None
         self.suggestions = suggestions
         if suggestions is None:
             self.suggested = np.zeros((self.n_rows, len(self.classes)), dtype=bool)
