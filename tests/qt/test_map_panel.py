@@ -8,6 +8,7 @@ One window and project serve the module (opening them is most of the cost)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,6 +205,38 @@ def test_without_features_the_map_says_how_to_get_them(qtbot, demo_root, tmp_pat
     assert "No run has features" in panel.status.text()
     assert panel.run_box.count() == 0
     state.set_project(None)
+
+
+def _umap_children() -> list[int]:
+    """Ids of this process's running UMAP children (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+        if b"vocgui.core.map_umap" in command and parent == os.getpid():
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(),
+                    reason="finds the UMAP child through /proc (Linux)")
+def test_choosing_the_run_again_stops_the_umap_child(map_view):
+    window, _state, _path, _run_id = map_view
+    panel = window.map
+    panel.umap_enabled = True
+    try:
+        panel.refresh_runs()
+        _wait(_umap_children, 60)
+    finally:
+        panel.umap_enabled = False
+    panel.refresh_runs()  # what another project, or the window closing, also does
+    _wait(lambda: not _umap_children(), 10)
+    _wait(lambda: panel.method == "pca", 30)
 
 
 @pytest.mark.slow  # the first UMAP on a machine compiles umap-learn's numba code (minutes)
