@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
+from vocgui.core.project import Project
 from vocgui.core.project.commands import AddLabel
 from vocgui.core.project.user import set_user
 from vocgui.qt.team.agreement_dialog import AgreementDialog
@@ -145,3 +146,25 @@ def test_sample_images_decode_off_the_gui_thread_and_only_the_last_one_shows(
     qtbot.wait(50)  # results still queued for the GUI thread are delivered
     assert dialog.current_row == rows[0]
     assert dialog.shown.path == p.absolute_path(rows[0])  # not a late image 2
+
+
+def test_team_actions_on_a_read_only_project_are_refused_in_the_status_bar(
+        window, qtbot, monkeypatch) -> None:
+    state = window.state
+    state.project.add_to_agreement(2, seed=3)
+    state.set_project(Project.open(state.project.path, read_only=True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
+    [claim] = [a for a in window.menus.team.menu.actions()
+               if a.text().startswith("&Claim Next")]
+    with qtbot.waitSignal(state.edit_refused) as refused:
+        claim.trigger()
+    message, needs_action = refused.args
+    assert message.startswith("'Claim Next Unlabeled Images' was not made: ")
+    assert not needs_action  # expected on a read-only project: said, no dialog
+    assert window.statusBar().currentMessage() == message
+    dialog = SampleLabelingDialog(state, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(state.edit_refused) as refused:
+        dialog.save.click()
+    assert refused.args[0].startswith("'Save agreement labels' was not made: ")
+    assert dialog.index == 0  # it stays on the image it could not save

@@ -182,12 +182,15 @@ class AppState(QObject):
 
     def report_failure(self, run: Callable[[], None], what: str) -> bool:
         """Run ``run`` (one edit); if it fails, say so on ``edit_refused`` and return
-        False. The project's transaction left the file and memory as they were."""
+        False. The project's transaction left the file and memory as they were. A store
+        failure asks the user to act unless the project is open read-only (then the
+        refusal is expected and only said)."""
         try:
             run()
         except ProjectError as exc:
             log.warning("%s failed: %s", what, exc)
-            self.edit_refused.emit(f"'{what}' was not made: {exc}", True)
+            self.edit_refused.emit(f"'{what}' was not made: {exc}",
+                                   not (self.project is not None and self.project.read_only))
             return False
         except _SAY_ONLY as exc:
             log.warning("%s refused: %s", what, exc)

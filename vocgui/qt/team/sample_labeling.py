@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.project import ProjectError
 from vocgui.core.project.user import current_user
 from vocgui.qt.app_state import AppState
 from vocgui.qt.viewer.image_loader import DecodedImage, ImageLoader
@@ -161,11 +160,8 @@ class SampleLabelingDialog(QDialog):
     def _save_and_next(self) -> None:
         project, row = self.state.project, int(self.rows[self.index])
         names = self.ticked()
-        try:
-            project.set_agreement_labels(row, names)
-        except (ProjectError, ValueError, KeyError) as exc:
-            self.state.edit_refused.emit(str(exc), isinstance(exc, ProjectError)
-                                         and not project.read_only)
+        if not self.state.report_failure(lambda: project.set_agreement_labels(row, names),
+                                         "Save agreement labels"):
             return
         self._mine[row] = np.isin(project.classes, names)
         self._go(self.index + 1)

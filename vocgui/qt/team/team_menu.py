@@ -3,7 +3,8 @@ the agreement sample.
 
 Every action goes through core (``Project.claim_next``, ``last_editors``...); filters
 are shown with the table's own row filter (``AppState.request_rows_filter``), so the
-table needs no team code. A refused action is said in the status bar (``edit_refused``).
+table needs no team code. A refused action is said in the status bar
+(``AppState.report_failure``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from vocgui.core.project import ProjectError
 from vocgui.core.project.claims import DEFAULT_CLAIM_HOURS, MAX_CLAIM_HOURS
 from vocgui.core.project.user import current_user, set_user
 from vocgui.core.wording import plural
@@ -73,7 +73,9 @@ class TeamMenu:
     def _add(self, text: str, slot: Callable[[], object], tip: str,
              menu: QMenu | None = None):
         action = (menu or self.menu).addAction(text)
-        action.triggered.connect(lambda _checked=False: self._guarded(slot))
+        what = text.replace("&", "").rstrip("…")
+        action.triggered.connect(
+            lambda _checked=False: self.state.report_failure(slot, what))
         action.setStatusTip(tip)
         action.setToolTip(tip)
         self._project_actions.append(action)
@@ -82,13 +84,6 @@ class TeamMenu:
     def _update_enabled(self, project) -> None:
         for action in self._project_actions:
             action.setEnabled(project is not None)
-
-    def _guarded(self, slot: Callable[[], object]) -> None:
-        try:
-            slot()
-        except (ProjectError, ValueError, KeyError) as exc:
-            self.state.edit_refused.emit(str(exc), isinstance(exc, ProjectError)
-                                         and not self.state.project.read_only)
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 10_000)
