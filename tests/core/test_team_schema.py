@@ -25,7 +25,6 @@ V1_FILE = Path(__file__).parent / "data" / "schema_v1.vocgui"
 TEAM_TABLES = ("image_edits", "claims", "agreement_images", "agreement_labels")
 
 
-
 def test_an_old_project_gains_the_team_tables_and_keeps_who_edited(tmp_path: Path) -> None:
     path = tmp_path / "old.vocgui"
     shutil.copy(V1_FILE, path)
