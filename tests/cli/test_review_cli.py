@@ -45,6 +45,18 @@ def test_review_writes_the_report_of_the_newest_run(project_file, tmp_path, caps
     printed = capsys.readouterr().out
     assert f"run 2: {len(pred.rows)} validation images" in printed
     assert f"wrote 7 files to {out}" in printed
+    # the likely label errors, with what was checked: this run's validation images only
+    issues = pd.read_csv(out / "label_issues.csv", keep_default_na=False)
+    lines = printed.splitlines()
+    [at] = [i for i, line in enumerate(lines) if line.startswith("Likely label errors")]
+    assert lines[at].startswith(f"Likely label errors: {len(issues)} look mislabelled: "
+                                f"checked the {len(pred.rows)} validation images of run 2 "
+                                f"(of {len(filenames)} labeled; a cross-validated run "
+                                "checks them all)")
+    assert "The model is clearly better than guessing by class frequency" in lines[at]
+    shown = lines[at + 1:at + 1 + min(10, len(issues))]  # the first ten, most likely first
+    assert len(issues) > 0
+    assert [line.split(":")[0].strip() for line in shown] == list(issues["filename"])[:10]
 
 
 def test_review_of_an_older_run_at_best_thresholds(project_file, tmp_path, capsys):
@@ -90,8 +102,12 @@ def test_review_of_a_chance_level_model_says_so_and_suggests_nothing(demo_root, 
     out = tmp_path / "weak"
     assert main(["review", str(project_file), "--formats", "png", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "not clearly better than guessing by class frequency" in printed
-    assert "none is offered as a fix" in printed
+    [line] = [line for line in printed.splitlines() if line.startswith("Likely label errors")]
+    assert "not clearly better than guessing by class frequency" in line
+    assert "none is offered as a fix" in line
+    assert line.startswith("Likely label errors: Checked the 22 validation images of run 1 "
+                           "(of 120 labeled; a cross-validated run checks them all). The "
+                           "model is not clearly better")
     assert pd.read_csv(out / "label_issues.csv").empty
     # the per-class table: the three APs, labelled, and n/a for the class without support
     assert "ap_voc07" in printed and "ap_voc10" in printed and "VOC07 = 11-point" in printed

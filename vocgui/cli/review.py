@@ -4,8 +4,10 @@ PATH is a project file or a VOC folder (the project the app and ``vocgui train``
 Writes the confusion grid and precision-recall curves (PNG and PDF), the per-class
 table, the per-image predictions and the likely label errors (CSV; none from a model not
 clearly better than guessing by class frequency, which it says), and prints the per-class
-table with scikit-learn's AP beside the VOC devkit's two definitions. Opens the project
-read-only, so it works while the app has it open.
+table with scikit-learn's AP beside the VOC devkit's two definitions, then the likely
+label errors (the first few, with what was checked: every labeled image of a
+cross-validated run, else the run's validation images), in the Review tab's words. Opens
+the project read-only, so it works while the app has it open.
 """
 
 from __future__ import annotations
@@ -61,7 +63,12 @@ def run(args: argparse.Namespace) -> int:
         metric_text,
         summary_text,
     )
-    from vocgui.core.evaluation.review_runs import load_review, reviewable_runs, run_threshold
+    from vocgui.core.evaluation.review_runs import (
+        checked_description,
+        load_review,
+        reviewable_runs,
+        run_threshold,
+    )
     from vocgui.core.project import ProjectError
     from vocgui.core.project.location import open_project_for
     from vocgui.plots.review_report import FORMATS, write_report
@@ -89,19 +96,43 @@ def run(args: argparse.Namespace) -> int:
             project.path.parent / f"{project.path.stem}-review-run{run_id}")
         formats = ([f.strip() for f in args.formats.split(",") if f.strip()]
                    if args.formats else list(FORMATS))
+        filenames = list(project.images["filename"])
+        checked = checked_description(project, run_id, len(review.rows))
         try:
-            written = write_report(review, thresholds, out, list(project.images["filename"]),
-                                   args.order, formats)
+            written = write_report(review, thresholds, out, filenames, args.order, formats)
         except (OSError, ValueError) as exc:
             return _fail(f"cannot write the report to {out}: {exc}")
     table = review.table(thresholds).loc[:, list(SHOWN_COLUMNS)]
     summary = review.summary(review.counts(thresholds))
-    verdict, _ = review.trusted_label_issues()
     print(table.to_string(float_format=metric_text, na_rep=UNDEFINED))
     print("AP: scikit-learn's; VOC07 = 11-point, VOC10 = all-points (both ignore labels "
           "that come only from difficult objects)")
     print(f"run {run_id}: {len(review.rows)} validation images, {summary_text(summary)} "
           "(macro F1 and mAPs over the classes with support)")
-    print(verdict.message)
+    _print_label_issues(review, checked, filenames)
     print(f"wrote {len(written)} files to {out}")
     return 0
+
+
+#: Label issues printed; the report's label_issues.csv lists them all.
+SHOWN_ISSUES = 10
+
+
+def _print_label_issues(review: RunReview, checked: str, filenames: list[str]) -> None:
+    """The Review tab's summary of the likely label errors, then the first few."""
+    from vocgui.core.evaluation.label_issues import LabelIssueError
+    from vocgui.core.evaluation.review_runs import issues_summary
+
+    try:
+        verdict, issues = review.trusted_label_issues()
+    except LabelIssueError as exc:  # e.g. a one-class run
+        print(f"Cannot look for label errors: {exc} ({checked}).")
+        return
+    print("Likely label errors: " + issues_summary(verdict, len(issues), checked))
+    for issue in issues.head(SHOWN_ISSUES).itertuples():
+        change = "; ".join(part for part in (
+            "add " + ", ".join(issue.add) if issue.add else "",
+            "remove " + ", ".join(issue.remove) if issue.remove else "") if part)
+        print(f"  {filenames[issue.row]}: {change} (quality {issue.quality:.3f})")
+    if len(issues) > SHOWN_ISSUES:
+        print(f"  ... {len(issues) - SHOWN_ISSUES:,} more in label_issues.csv")

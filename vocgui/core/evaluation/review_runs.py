@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vocgui.core.evaluation.baseline import ModelVerdict
 from vocgui.core.evaluation.difficult import difficult_only
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
@@ -57,3 +58,14 @@ def checked_description(project: Project, run_id: int, n_checked: int) -> str:
                 f"(out-of-sample scores of the {folds}-fold cross-validated run {run_id})")
     return (f"checked the {plural(n_checked, 'validation image')} of run {run_id} "
             f"(of {n_labeled:,} labeled; a cross-validated run checks them all)")
+
+
+def issues_summary(verdict: ModelVerdict, n_issues: int, checked: str) -> str:
+    """What label-error finding found and on what, in the words the Review tab and
+    ``vocgui review`` share: the count and ``checked`` (:func:`checked_description`) with
+    the verdict, or, for a model not clearly better than the class-frequency baseline,
+    what was checked and the verdict (no fix is offered)."""
+    if not verdict.clearly_better:
+        return f"{checked[:1].upper()}{checked[1:]}. {verdict.message}"
+    return (f"{n_issues:,} look mislabelled: {checked}, with cleanlab on the model's "
+            f"out-of-sample scores; most likely first. {verdict.message}")

@@ -72,6 +72,7 @@ class RunReview:
         self._ap: pd.DataFrame | None = None
         self._curves: list[PRCurve] | None = None
         self._verdict: ModelVerdict | None = None
+        self._trusted: tuple[ModelVerdict, pd.DataFrame] | None = None
 
     @classmethod
     def from_predictions(cls, predictions: PredictionsLike,
@@ -191,8 +192,11 @@ class RunReview:
 
     def trusted_label_issues(self) -> tuple[ModelVerdict, pd.DataFrame]:
         """The :meth:`verdict`, and the :meth:`label_issues` only when it says the model
-        is clearly better than the class-frequency baseline (else no issue at all)."""
-        verdict = self.verdict()
-        if not verdict.clearly_better:
-            return verdict, pd.DataFrame(columns=list(ISSUE_COLUMNS))
-        return verdict, self.label_issues()
+        is clearly better than the class-frequency baseline (else no issue at all);
+        computed once (the report's table and its printed summary both read it)."""
+        if self._trusted is None:
+            verdict = self.verdict()
+            issues = (self.label_issues() if verdict.clearly_better
+                      else pd.DataFrame(columns=list(ISSUE_COLUMNS)))
+            self._trusted = verdict, issues
+        return self._trusted

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.evaluation.baseline import ModelVerdict
 from vocgui.core.evaluation.label_fixes import fix_commands
-from vocgui.core.evaluation.review_runs import checked_description
+from vocgui.core.evaluation.review_runs import checked_description, issues_summary
 from vocgui.core.project.commands import Batch, Command, SetReview
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
@@ -130,13 +130,10 @@ class IssuesView(QWidget):
         checked = (checked_description(project, self.session.run_id, n)
                    if project is not None and self.session.run_id is not None
                    else f"checked {plural(n, 'image')}")
-        if not verdict.clearly_better:  # no one-click fixes from a model this weak
-            self.summary.setText(f"{verdict.message} ({checked}.)")
-            return
-        self.summary.setText(
-            f"{len(issues)} look mislabelled: {checked}, with cleanlab on the model's "
-            "out-of-sample scores; most likely first. Select to view; accept, keep or "
-            f"flag. {verdict.message}")
+        text = issues_summary(verdict, len(issues), checked)
+        if verdict.clearly_better:  # a model this weak gets no one-click fixes
+            text += " Select to view; accept, keep or flag."
+        self.summary.setText(text)
 
     def _selection_changed(self, *_args: object) -> None:
         items = self.selected_items()
