@@ -12,7 +12,6 @@ read, like a trained run's. Ends with exactly one ``finished`` event.
 
 from __future__ import annotations
 
-import traceback
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +24,9 @@ from vocgui.training.features import save_features
 from vocgui.training.models import build_model
 from vocgui.training.preprocessing import needs_antialias
 from vocgui.training.reporter import Reporter
-from vocgui.training.score_job import ScoringResult
+from vocgui.training.score_job import ScoringResult, finish_pass
 from vocgui.training.score_list import read_score_list
-from vocgui.training.scoring import ScoringStopped, score_images
+from vocgui.training.scoring import score_images
 from vocgui.training.weights import WeightsUnavailable, cached_weights, missing_local_weights
 
 
@@ -36,18 +35,9 @@ def run_features_only(snapshot, config: TrainConfig, out_dir, reporter: Reporter
     """Write ``features.npy`` (one row per image of the project, zeros where a file cannot
     be decoded) of ``config.backbone`` with its cached ImageNet weights into ``out_dir``
     for the images listed in ``score``."""
-    try:
-        result = _features(config, Path(out_dir), reporter, score)
-    except WeightsUnavailable as exc:
-        result = ScoringResult("failed", f"No features: {exc}.")
-    except ScoringStopped:
-        result = ScoringResult("stopped", "Stopped by the user while computing features.")
-    except Exception as exc:  # anything else still ends with a message
-        traceback.print_exc()
-        result = ScoringResult("failed", f"Computing features failed: "
-                                         f"{type(exc).__name__}: {exc}")
-    reporter.on_event(events.finished(result.status, result.message, None, result.status))
-    return result
+    return finish_pass(reporter, lambda: _features(config, Path(out_dir), reporter, score),
+                       WeightsUnavailable, "No features", "computing features",
+                       "Computing features")
 
 
 def _features(config: TrainConfig, out: Path, reporter: Reporter, score: str

@@ -9,6 +9,7 @@ while scoring) or "failed" with a message naming the model file it could not use
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,16 +48,27 @@ def run_scoring(snapshot, config: TrainConfig, out_dir, reporter: Reporter, scor
     """Score the images listed in ``score`` with each of ``models`` (mean of them) into
     ``out_dir``. ``in_sample`` are the ids of images the models trained on;
     ``reference`` the validation images whose resize decision the run used."""
+    return finish_pass(
+        reporter, lambda: _score(snapshot, config, Path(out_dir), reporter, score, models,
+                                 in_sample, reference),
+        ValueError, "Cannot score", "scoring the images", "Scoring")
+
+
+def finish_pass(reporter: Reporter, work: Callable[[], ScoringResult],
+                refused: type[Exception], refused_text: str, doing: str, what: str
+                ) -> ScoringResult:
+    """Run ``work()`` and send exactly one ``finished`` event for it: a ``refused`` error
+    fails with ``refused_text`` and its message, Stop ends it "stopped" ("... while
+    ``doing``"), anything else fails naming the exception ("``what`` failed: ...")."""
     try:
-        result = _score(snapshot, config, Path(out_dir), reporter, score, models, in_sample,
-                        reference)
-    except ValueError as exc:
-        result = ScoringResult("failed", f"Cannot score: {exc}.")
+        result = work()
+    except refused as exc:
+        result = ScoringResult("failed", f"{refused_text}: {exc}.")
     except ScoringStopped:
-        result = ScoringResult("stopped", "Stopped by the user while scoring the images.")
+        result = ScoringResult("stopped", f"Stopped by the user while {doing}.")
     except Exception as exc:  # anything else still ends with a message
         traceback.print_exc()
-        result = ScoringResult("failed", f"Scoring failed: {type(exc).__name__}: {exc}")
+        result = ScoringResult("failed", f"{what} failed: {type(exc).__name__}: {exc}")
     reporter.on_event(events.finished(result.status, result.message, None, result.status))
     return result
 
