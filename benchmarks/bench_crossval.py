@@ -1,7 +1,8 @@
 """A cross-validated run against a single run of the same settings, and the label errors
 its out-of-sample scores find when errors are planted at random over the whole dataset.
 
-    python benchmarks/bench_crossval.py [--images 600] [--folds 5] [--errors 40] [--epochs 8]
+    python benchmarks/bench_crossval.py [--images 600] [--folds 5] [--errors 40]
+        [--epochs 8] [--batch-size 32] [--keep DIR]
 
 Writes the demo dataset, plants ``--errors`` label errors at random over all its images
 (each planted image loses one of its labels or gains one it lacks), then trains, in the
@@ -17,6 +18,7 @@ cross-validated wall time / single-run wall time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -30,6 +32,10 @@ import numpy as np  # noqa: E402
 
 from vocgui.core.demo import write_demo  # noqa: E402
 from vocgui.core.evaluation.label_issues import find_label_issues  # noqa: E402
+from vocgui.core.evaluation.planted_errors import (  # noqa: E402
+    plant_label_errors,
+    recall_precision,
+)
 from vocgui.core.project import LabelSnapshot, Project  # noqa: E402
 from vocgui.core.stats.labels import multi_hot  # noqa: E402
 from vocgui.training.config import TrainConfig, defaults_for  # noqa: E402
@@ -38,24 +44,8 @@ from vocgui.training.reporter import CollectingReporter  # noqa: E402
 from vocgui.training.score_list import write_score_list  # noqa: E402
 
 
-def planted(snapshot: LabelSnapshot, n_errors: int, seed: int) -> tuple[LabelSnapshot, set]:
-    """The snapshot with ``n_errors`` images' labels changed by one class each."""
-    rng = np.random.default_rng(seed)
-    frame = snapshot.frame.copy()
-    chosen = rng.choice(len(frame), n_errors, replace=False)
-    labels = list(frame["labels"])
-    for i in chosen:
-        given = set(labels[i])
-        if given and rng.random() < 0.5:
-            given.discard(rng.choice(sorted(given)))
-        else:
-            given.add(rng.choice([c for c in snapshot.classes if c not in given]))
-        labels[i] = tuple(sorted(given))
-    frame["labels"] = labels
-    return LabelSnapshot(snapshot.classes, frame), {int(frame["row"].iat[i]) for i in chosen}
-
-
-def found(out: Path, snapshot: LabelSnapshot, errors: set, n_top: int) -> tuple[float, float]:
+def found(out: Path, snapshot: LabelSnapshot, errors: set[int], n_top: int
+          ) -> tuple[float, float]:
     """(recall, precision) of the planted errors among the top ``n_top`` label issues."""
     with np.load(out / "predictions.npz", allow_pickle=False) as npz:
         rows, scores = npz["rows"], npz["scores"]
@@ -63,9 +53,7 @@ def found(out: Path, snapshot: LabelSnapshot, errors: set, n_top: int) -> tuple[
     y = multi_hot([snapshot.frame["labels"].iat[position[int(r)]] for r in rows],
                   list(snapshot.classes))
     issues = find_label_issues(y, scores, list(snapshot.classes), rows=rows)
-    top = set(issues["row"].head(n_top).astype(int).tolist())
-    hits = len(top & errors)
-    return hits / len(errors), hits / max(1, len(top))
+    return recall_precision(issues, errors, n_top)
 
 
 def main() -> None:
@@ -74,12 +62,18 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--errors", type=int, default=40)
     parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--keep", metavar="DIR",
+                        help="write the dataset and both runs' folders here, and keep them "
+                        "(to look at the out-of-sample scores afterwards)")
     args = parser.parse_args()
-    config = defaults_for("small_cnn", epochs=args.epochs, target_size=64)
-    with tempfile.TemporaryDirectory() as tmp:
+    config = defaults_for("small_cnn", epochs=args.epochs, target_size=64,
+                          batch_size=args.batch_size)
+    with contextlib.ExitStack() as stack:
+        tmp = args.keep or stack.enter_context(tempfile.TemporaryDirectory())
         root = write_demo(Path(tmp) / "demo", n_images=args.images, n_unlabeled=200)
         with Project.create_from_voc(Path(tmp) / "demo.vocgui", root) as project:
-            snapshot, errors = planted(project.snapshot(), args.errors, seed=1)
+            snapshot, errors = plant_label_errors(project.snapshot(), args.errors, seed=1)
             write_score_list(Path(tmp) / "score.csv", *project.image_list())
         times, figures = {}, {}
         for name, folds in (("single run", 0), (f"{args.folds}-fold", args.folds)):
