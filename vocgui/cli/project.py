@@ -1,7 +1,8 @@
 """``vocgui project copy SRC DST``: copy a whole project between a file and a PostgreSQL
 database (either way, or file to file), losslessly: see :mod:`vocgui.core.project.copying`.
 
-SRC is a project file, a VOC folder with a project, or a ``postgresql://`` URL; DST a new
+SRC is a project file, a VOC folder (its project, made first if it has none), or a
+``postgresql://`` URL; DST a new
 project file or a URL of a database holding no project yet. Putting a project on a
 server is ``vocgui project copy my.vocgui postgresql://host/db`` (then every annotator
 opens the URL); taking it back is the same with the two swapped.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,11 +33,13 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: the store is not for --help.
     from vocgui.core.project import ProjectError
     from vocgui.core.project.copying import copy_project
-    from vocgui.core.project.location import project_path_for
+    from vocgui.core.project.location import open_project_for, project_path_for
     from vocgui.core.project.team_url import display_url, is_team_url
 
     source = args.source if is_team_url(args.source) else project_path_for(args.source)
     try:
+        if not is_team_url(source) and Path(args.source).is_dir():
+            open_project_for(args.source).close()  # a VOC folder's project, made if new
         report = copy_project(source, args.target)
     except (ProjectError, OSError) as exc:
         print(f"vocgui project copy: {exc}", file=sys.stderr)

@@ -48,7 +48,8 @@ class PgCursor:
 
     @property
     def rowcount(self) -> int:
-        return self._cursor.rowcount
+        """Rows the statement(s) changed; 0 for an executemany of nothing, as in sqlite3."""
+        return max(self._cursor.rowcount, 0)
 
     def fetchone(self) -> tuple | None:
         return self._cursor.fetchone()
@@ -117,8 +118,12 @@ class PgConnection:
 
     def executemany(self, sql: str, seq_of_params: Iterable[Sequence[Any]]) -> PgCursor:
         translated, _, behind = self._translate(sql)
+        params = [tuple(p) for p in seq_of_params]
         cursor = self.raw.cursor()
-        cursor.executemany(translated, (tuple(p) for p in seq_of_params))
+        if len(params) == 1:  # one round trip, without setting up a pipeline
+            cursor.execute(translated, params[0])
+        elif params:
+            cursor.executemany(translated, params)
         self._after(sql, behind)
         return PgCursor(cursor)
 

@@ -9,8 +9,6 @@ edit, and keeps the Label next queue, recomputed lazily after label edits.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -29,7 +27,7 @@ from vocgui.qt.app_state import AppState
 from vocgui.qt.background import BackgroundCall
 
 
-def read_scores(path: Path, chosen: int | None) -> tuple[list[tuple[int, str]], RunScores | None]:
+def read_scores(path: str, chosen: int | None) -> tuple[list[tuple[int, str]], RunScores | None]:
     """On a worker: the runs that can make suggestions ((id, name), newest first) and
     the scores of ``chosen`` (None, or a run no longer there: the default run)."""
     with Project.open(path, read_only=True) as project:
@@ -81,7 +79,7 @@ class SuggestionSource(QObject):
             return
         self.loading = True
         self.changed.emit()
-        self._call.start(lambda p=Path(project.path), c=self.chosen_run: read_scores(p, c))
+        self._call.start(lambda p=project.location, c=self.chosen_run: read_scores(p, c))
 
     def caption(self) -> str:
         """What the tag editor says about the model, e.g. "Suggestions from run 7
