@@ -152,6 +152,23 @@ def test_another_run_is_named_and_unknown_classes_are_said(qtbot, window) -> Non
     assert window.table.model.columns.suggestions is source.suggestions
 
 
+def test_the_caption_stays_one_line_in_a_narrow_window(qtbot, window) -> None:
+    """Beside the buttons, whole, when it fits (1280x720); else on its own row above them,
+    elided, the whole text in its tooltip: never wrapped over several lines (1024x700)."""
+    bar = window.suggestion_actions.bar
+    caption = bar.caption
+    one_line = 2 * caption.fontMetrics().height()
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: bar.caption_beside_buttons() and caption.height() > 0)
+    assert caption.shown_text() == caption.text() and caption.height() < one_line
+    window.state.push(AddClass(window.state.project, "a_class_the_model_never_saw"))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: not bar.caption_beside_buttons())
+    qtbot.waitUntil(lambda: caption.width() < bar.width() + 1 and caption.height() > 0)
+    assert "does not know a_class_the_model_never_saw" in caption.toolTip()
+    assert caption.toolTip() == caption.text() and caption.height() < one_line
+
+
 def test_images_added_after_the_run_have_no_scores(qtbot, window, tmp_path: Path) -> None:
     from PIL import Image
 

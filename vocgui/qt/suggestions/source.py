@@ -89,8 +89,7 @@ class SuggestionSource(QObject):
             return "Reading the model's scores…"
         if s is None:
             return (f"No suggestions: {self.error}" if self.error else
-                    "No suggestions yet: train a run (Training tab) and its model scores "
-                    "every image")
+                    "No suggestions yet: train a run (Training tab)")
         text = f"Suggestions from {s.name}"
         if s.unknown:
             text += f"; it does not know {', '.join(s.unknown)}"
