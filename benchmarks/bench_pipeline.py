@@ -8,16 +8,20 @@ the same run, at 128x128 and batch 32, measures images per second of:
 - the plain ``flow_from_dataframe`` iterator (ImageDataGenerator, rescale; one thread,
   as ``fit`` uses it by default);
 - vocgui's two pipelines as a run configures them (``flow`` with its worker threads,
-  ``tfdata``), labels and shuffling included;
-- the ceiling: a bare tf.data read/decode/resize/batch loop (no labels).
+  ``tfdata``), labels and shuffling included; the flow pipeline also as ``fit`` reads it
+  on TensorFlow (Keras' adapter turns a PyDataset into a ``from_generator`` dataset);
+- the ceiling: a bare tf.data read/decode/resize/batch loop (no labels), decoding with
+  ``tf.io.decode_jpeg``'s defaults (integer-fast IDCT, full size) as the tfdata
+  pipeline does, which the flow pipeline's decoder matches (vocgui/training/decode.py).
 
 Each figure is the best of several interleaved passes (load from other processes only
 slows a pass down).
 
 Then it stops a small-CNN run mid-epoch, in-process and through the child process, and
-prints the seconds from the Stop request to the run's ``finished`` event. Then
-tf.data / ceiling, and last flow_from_dataframe (vocgui's flow pipeline) / ceiling, whose
-target is >= 0.8 (issue 14).
+prints the seconds from the Stop request to the run's ``finished`` event. Then the
+ratios to the ceiling: tf.data / ceiling, and last flow_from_dataframe (vocgui's flow
+pipeline) / ceiling, whose target is >= 0.8 (issue 14). ``--no-stop`` skips the Stop
+timings.
 """
 
 from __future__ import annotations
@@ -50,9 +54,29 @@ from vocgui.training.tfdata import tfdata_batches  # noqa: E402
 SIZE, BATCH = 128, 32
 
 
+class _AsFitReadsIt:
+    """A PyDataset through Keras' own adapter and enqueuer, as ``fit`` reads it on the
+    TensorFlow backend (one ``from_generator`` dataset, epochs begun and ended)."""
+
+    def __init__(self, batches) -> None:
+        from keras.src.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
+
+        self.adapter = PyDatasetAdapter(batches, shuffle=False)
+        self.dataset = self.adapter.get_tf_dataset()
+
+    def one_pass(self) -> None:
+        self.adapter.on_epoch_begin()
+        for _ in self.dataset:
+            pass
+        self.adapter.on_epoch_end()
+
+
 def _one_pass(batches) -> None:
     """Pull every batch once, as training would: a PyDataset through ``workers`` threads
     (what Keras' enqueuer does), a tf.data pipeline by iterating it."""
+    if isinstance(batches, _AsFitReadsIt):
+        batches.one_pass()
+        return
     if isinstance(batches, tf.data.Dataset):
         for _ in batches:
             pass
@@ -128,10 +152,23 @@ def _stop_child(snapshot, out: Path, config: TrainConfig) -> tuple[float, float]
         return finished, time.perf_counter() - stop_at
 
 
+def _print_stop_times(dataset, paths, labels, classes, tmp: Path) -> None:
+    snapshot = LabelSnapshot(tuple(classes), pd.DataFrame({
+        "row": np.arange(len(paths)), "path": paths, "labels": labels,
+        "split": list(dataset.images["split"])}))
+    print(f"Stop -> finished, small CNN in-process: "
+          f"{_stop_in_process(snapshot, tmp / 'stop1'):.2f} s")
+    child_config = defaults_for("small_cnn", epochs=50, target_size=96, augment=Augment.off())
+    to_event, to_exit = _stop_child(snapshot, tmp / "stop2", child_config)
+    print(f"Stop -> finished, small CNN child process: {to_event:.2f} s "
+          f"(process exited after {to_exit:.2f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=600)
     parser.add_argument("--passes", type=int, default=5, help="timed passes per pipeline")
+    parser.add_argument("--no-stop", action="store_true", help="skip the Stop timings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = write_demo(Path(tmp) / "demo", n_images=args.images, seed=0)
@@ -146,9 +183,11 @@ def main() -> None:
         flow_name, tfdata_name = f"vocgui flow ({config.workers} threads)", "vocgui tfdata"
         ceiling_name = "ceiling: bare tf.data decode/resize"
         plain_name = "plain flow_from_dataframe iterator"
+        fit_name = "vocgui flow as fit reads it on TensorFlow"
         rates = _rates({
             plain_name: _plain_flow(paths, labels, classes),
             flow_name: flow_batches(paths, labels, classes, **common),
+            fit_name: _AsFitReadsIt(flow_batches(paths, labels, classes, **common)),
             tfdata_name: tfdata_batches(paths, labels, classes, **common),
             ceiling_name: _ceiling(paths),
         }, n, args.passes)
@@ -157,18 +196,12 @@ def main() -> None:
         for name, rate in rates.items():
             print(f"  {name:<45} {rate:8.0f} img/s")
 
-        snapshot = LabelSnapshot(tuple(classes), pd.DataFrame({
-            "row": np.arange(n), "path": paths, "labels": labels,
-            "split": list(dataset.images["split"])}))
-        print(f"Stop -> finished, small CNN in-process: "
-              f"{_stop_in_process(snapshot, Path(tmp) / 'stop1'):.2f} s")
-        child_config = defaults_for("small_cnn", epochs=50, target_size=96,
-                                    augment=Augment.off())
-        to_event, to_exit = _stop_child(snapshot, Path(tmp) / "stop2", child_config)
-        print(f"Stop -> finished, small CNN child process: {to_event:.2f} s "
-              f"(process exited after {to_exit:.2f} s)")
+        if not args.no_stop:
+            _print_stop_times(dataset, paths, labels, classes, Path(tmp))
         print(f"plain flow_from_dataframe / ceiling: "
               f"{rates[plain_name] / rates[ceiling_name]:.2f}")
+        print(f"vocgui flow as fit reads it on TensorFlow / ceiling: "
+              f"{rates[fit_name] / rates[ceiling_name]:.2f}")
         print(f"vocgui tf.data / ceiling: {rates[tfdata_name] / rates[ceiling_name]:.2f}")
         print(f"vocgui flow_from_dataframe / ceiling: "
               f"{rates[flow_name] / rates[ceiling_name]:.2f}")

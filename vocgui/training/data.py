@@ -14,11 +14,11 @@ the ImageDataGenerator's random transforms), made a first-class path:
   is empty (its ``_filter_classes`` turns ``[]`` into None and calls ``dropna``): such
   images would silently never be seen, although "no label" is a valid negative. Those
   rows get one extra sentinel class, placed last in ``classes=``, cut off every batch.
-- Speed: batches are decoded in ``workers`` threads into uint8 with exactly
-  ``load_img``'s PIL calls (PIL releases the GIL while decoding and resizing), scaled to
-  floats once per batch; the per-image ImageDataGenerator calls run only when there is a
-  random transform to apply. JPEGs more than twice the target size are decoded at a
-  reduced DCT scale (PIL's draft mode) that still leaves at least twice the target.
+- Speed: batches are decoded in ``workers`` threads straight into one uint8 array
+  (:mod:`vocgui.training.decode`: libjpeg-turbo and OpenCV or Pillow, which release the
+  GIL, resized as the run's preprocessing says, as tf.data does), scaled to floats once
+  per batch; the per-image ImageDataGenerator calls run only when there is a random
+  transform to apply.
 - Reproducible with threads: the epoch order and each batch's random transforms come
   from generators seeded by (seed, epoch, batch), not from NumPy's global state that
   Keras' iterator reseeds from whichever thread runs.
@@ -33,10 +33,10 @@ import keras
 import numpy as np
 import pandas as pd
 from keras.src.legacy.preprocessing.image import ImageDataGenerator
-from PIL import Image
 
 from vocgui.training.config import Augment, ConfigError
-from vocgui.training.preprocessing import Preprocessing
+from vocgui.training.decode import read_batch
+from vocgui.training.preprocessing import Preprocessing, decide
 
 #: Label given to images with no label so flow_from_dataframe keeps them; cut off again.
 NEGATIVE_SENTINEL = "\x00no-label"
@@ -45,28 +45,18 @@ NEGATIVE_SENTINEL = "\x00no-label"
 _GLOBAL_RNG_LOCK = threading.Lock()
 
 
-def load_rgb(path: str, size: int) -> np.ndarray:
-    """One image as ``load_img(path, target_size=(size, size), interpolation="bilinear")``
-    gives it, as a uint8 array; JPEGs over twice ``size`` decode at a reduced scale."""
-    with Image.open(path) as img:
-        if img.format == "JPEG":
-            img.draft("RGB", (2 * size, 2 * size))
-        rgb = img if img.mode == "RGB" else img.convert("RGB")
-        if rgb.size != (size, size):
-            rgb = rgb.resize((size, size), Image.Resampling.BILINEAR)
-        return np.asarray(rgb)
-
-
 class MultiHotBatches(keras.utils.PyDataset):
     """flow_from_dataframe's batches without its sentinel column, prepared in ``workers``
-    threads, in an order fixed by ``seed`` (see the module docstring)."""
+    threads, in an order fixed by ``seed`` (see the module docstring); images resized
+    with ``antialias`` as :func:`vocgui.training.decode.read_resized` does."""
 
     def __init__(self, iterator, n_classes: int, workers: int, seed: int,
-                 pad_to: int = 1) -> None:
+                 antialias: bool, pad_to: int = 1) -> None:
         super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=8)
         self.iterator = iterator
         self.n_classes = n_classes
         self.seed = seed
+        self.antialias = antialias
         #: Data parallelism splits every batch evenly over the devices: a short last batch
         #: is padded with copies of its last image, weighted 0 (predictions: cut off).
         self.pad_to = pad_to
@@ -99,19 +89,17 @@ class MultiHotBatches(keras.utils.PyDataset):
         real = len(rows)
         if self.pad_to > 1 and real % self.pad_to:
             rows = np.concatenate([rows, np.repeat(rows[-1:], self.pad_to - real % self.pad_to)])
-        paths = it.filepaths
-        size = it.target_size[0]
-        pixels = np.stack([load_rgb(paths[r], size) for r in rows])
-        x = pixels.astype(np.float32)
+        pixels = read_batch([it.filepaths[r] for r in rows], it.target_size[0], self.antialias)
         generator = it.image_data_generator
         if self._augments:
+            x = pixels.astype(np.float32)
             with _GLOBAL_RNG_LOCK:
                 np.random.seed((self.seed * 1_000_003 + self.epoch * 10_007 + index) % 2**32)
                 params = [generator.get_random_transform(x.shape[1:]) for _ in rows]
             for i, p in enumerate(params):
                 x[i] = generator.standardize(generator.apply_transform(x[i], p))
         else:
-            x *= np.float32(generator.rescale)
+            x = np.multiply(pixels, np.float32(generator.rescale), dtype=np.float32)
         batch = (x, self._labels[rows])
         if it.sample_weight is not None or self.pad_to > 1:
             weights = (np.ones(len(rows)) if it.sample_weight is None
@@ -150,8 +138,8 @@ def flow_batches(
 
     ``labels`` must already be restricted to ``classes`` (see
     :func:`vocgui.training.validate.known_labels`); empty ones are negatives.
-    ``preprocessing`` is accepted so both builders are interchangeable: flow always
-    resizes the way Keras' ``load_img`` does. ``pad_to``: see :class:`MultiHotBatches`.
+    ``preprocessing`` is the run's (decided over all of its images); without one it is
+    decided over ``paths``. ``pad_to``: see :class:`MultiHotBatches`.
     """
     frame = pd.DataFrame({
         "path": [str(p) for p in paths],
@@ -181,7 +169,8 @@ def flow_batches(
         raise RuntimeError(
             f"flow_from_dataframe kept {iterator.samples} of {len(frame)} images"
         )
-    return MultiHotBatches(iterator, len(classes), workers, seed, pad_to)
+    antialias = (preprocessing or decide("flow", paths, target_size)).antialias
+    return MultiHotBatches(iterator, len(classes), workers, seed, antialias, pad_to)
 
 
 def make_batches(pipeline: str, *args, **kwargs):

@@ -216,10 +216,9 @@ def _fit(model, base, train, val, data: Prepared, config: TrainConfig, resolved,
     if score is not None:
         images = read_score_list(score)
         # The run's own preprocessing: the same resize decision for every image.
-        antialias = config.pipeline == "tfdata" and preprocessing.antialias
         try:
             scored = score_images(model, images["row"].to_numpy(), list(images["path"]),
-                                  config, antialias, reporter, devices)
+                                  config, preprocessing.antialias, reporter, devices)
         except ScoringStopped:
             return TrainingResult("stopped", "Stopped by the user while scoring the images, "
                                   f"after {plural(len(metrics.history), 'epoch')}; the model "

@@ -5,16 +5,20 @@ Training, validation and every later prediction with the run's model use the sam
 reaches the model resized one way in training and another way later. Imports no
 TensorFlow.
 
-The flow pipeline resizes like Keras' ``load_img`` (PIL's bilinear filter, which widens
-with the reduction, i.e. antialiased). The tf.data pipeline's ``tf.image.resize`` matches
-that only with ``antialias=True``, which costs about half its throughput; it is switched
-on for the whole run when any of its images shrinks more than 3x. Measured on the 100
-real VOC2012 images (tests/training/test_pixel_tolerance.py), tf.data against flow, in
-grey levels of 0..255:
+Both pipelines follow one decision: bilinear resizing, antialiased (the filter widens
+with the reduction, as Keras' load_img and ``tf.image.resize(antialias=True)`` do) for
+the whole run when any of its images shrinks more than 3x; without, tf.data runs at
+about twice the speed. Both decode JPEGs with libjpeg-turbo's integer-fast IDCT
+(tf.io.decode_jpeg's default; the flow pipeline through simplejpeg, see
+vocgui/training/decode.py). Measured on the 100 real VOC2012 images
+(tests/training/test_pixel_tolerance.py), in grey levels of 0..255:
 
-- antialias off, 224 px (about 2.2x smaller): mean 3.9, p99 29, max 128 (thin edges
-  alias);
-- antialias on, 224 px: mean 1.2, p99 5, max 14; at 128 px (3.9x): mean 1.1, p99 4.
+- flow against tf.data: mean 0.3, max 1.0 at 128 and 224 px, antialiased or not (uint8
+  rounding); where flow decodes a JPEG at least 4x the target at a reduced DCT scale
+  (antialiased runs only; 64 px here): mean 1.2, p99 9, max 35.
+- flow against Keras' own load_img (what plain flow_from_dataframe gives): antialias
+  off, 224 px (about 2.2x smaller): mean 3.9, p99 29, max 128 (thin edges alias);
+  antialias on, 128 px (3.9x): mean 1.1, p99 4, max 11.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ FILE_NAME = "preprocessing.json"
 
 @dataclass(frozen=True)
 class Preprocessing:
-    """Square ``size`` px, bilinear, [0, 1] floats; ``antialias`` for tf.data's resize."""
+    """Square ``size`` px, bilinear, [0, 1] floats, antialiased or not (both pipelines)."""
 
     pipeline: str
     size: int
@@ -70,5 +74,7 @@ def needs_antialias(paths: Iterable[str], size: int) -> bool:
 
 
 def decide(pipeline: str, paths: Iterable[str], size: int) -> Preprocessing:
-    """The preprocessing of a run over all of its images (training and validation)."""
-    return Preprocessing(pipeline, size, pipeline == "flow" or needs_antialias(paths, size))
+    """The preprocessing of a run over all of its images (training and validation): the
+    same rule for both pipelines, so either one gives the other's pixels within the
+    stated tolerance."""
+    return Preprocessing(pipeline, size, needs_antialias(paths, size))

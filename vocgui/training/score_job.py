@@ -19,7 +19,7 @@ import numpy as np
 from vocgui.core.wording import plural
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
-from vocgui.training.preprocessing import needs_antialias
+from vocgui.training.preprocessing import Preprocessing, needs_antialias
 from vocgui.training.reporter import Reporter
 from vocgui.training.score_list import read_score_list
 from vocgui.training.scoring import ScoringStopped, score_images, write_scored
@@ -40,6 +40,18 @@ def load_model(path: str) -> keras.Model:
         return keras.models.load_model(path, compile=False)
     except Exception as exc:  # Keras raises many kinds for a damaged or foreign file
         raise ValueError(f"the model file {path} cannot be read: {exc}") from exc
+
+
+def _antialias(config: TrainConfig, models: list[str], reference: list[str]) -> bool:
+    """The resize decision the models trained with: the ``preprocessing.json`` their run
+    saved beside them; for a run older than that file, decided again over its validation
+    images (and always on for flow, which then resized only like Keras' load_img)."""
+    try:
+        return Preprocessing.load(Path(models[0]).parent).antialias
+    except (IndexError, ValueError):
+        if config.pipeline == "flow":
+            return True
+        return bool(reference) and needs_antialias(reference, config.target_size)
 
 
 def run_scoring(snapshot, config: TrainConfig, out_dir, reporter: Reporter, score: str,
@@ -76,8 +88,7 @@ def finish_pass(reporter: Reporter, work: Callable[[], ScoringResult],
 def _score(snapshot, config: TrainConfig, out: Path, reporter: Reporter, score: str,
            models: list[str], in_sample: list[int], reference: list[str]) -> ScoringResult:
     images = read_score_list(score)
-    antialias = config.pipeline == "tfdata" and bool(reference) and needs_antialias(
-        reference, config.target_size)
+    antialias = _antialias(config, models, reference)
     total = None
     for path in models:
         scored = score_images(load_model(path), images["row"].to_numpy(),

@@ -35,6 +35,7 @@ from vocgui.training.callbacks import StopChecker
 from vocgui.training.config import TrainConfig
 from vocgui.training.data import flow_batches  # the validation preprocessing
 from vocgui.training.features import save_features
+from vocgui.training.preprocessing import Preprocessing
 from vocgui.training.reporter import Reporter
 from vocgui.training.validate import image_problem
 
@@ -85,7 +86,8 @@ def _batches(config: TrainConfig, paths: Sequence[str], antialias: bool, ignore_
     if config.pipeline == "flow":
         return flow_batches(paths, [()] * len(paths), ["x"], target_size=config.target_size,
                             batch_size=batch_size, shuffle=False, workers=config.workers,
-                            pad_to=pad_to)
+                            pad_to=pad_to,
+                            preprocessing=Preprocessing("flow", config.target_size, antialias))
     if pad_to > 1:  # training refuses tf.data over several devices, so no run gets here
         raise ValueError("scoring data-parallel over several devices needs the flow pipeline")
     # TensorFlow only for the tf.data pipeline: flow runs score without it (any backend).
