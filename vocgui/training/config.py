@@ -68,9 +68,11 @@ class TrainConfig:
     #: Score at or above which a class counts as predicted (for the epoch metrics).
     threshold: float = 0.5
     augment: Augment = field(default_factory=Augment)
-    #: "flow": ImageDataGenerator.flow_from_dataframe (the Keras reference);
-    #: "tfdata": tf.data decode/resize, same labels and near-identical pixels (tested),
-    #: ~0.9x of a bare tf.data loop where flow reaches ~0.5x (benchmarks/bench_pipeline.py).
+    #: "flow": ImageDataGenerator.flow_from_dataframe (the Keras reference, any backend);
+    #: "tfdata": tf.data decode/resize (needs TensorFlow). The same labels, pixels within
+    #: one grey level (tests/training/test_pixel_tolerance.py); flow is as fast where
+    #: Keras reads it directly (JAX, PyTorch), slower through fit's generator adapter on
+    #: TensorFlow (benchmarks/bench_pipeline.py).
     pipeline: str = "tfdata"
     #: "imagenet", "none", or a path to a weights file (.h5/.weights.h5) for the base.
     weights: str = "imagenet"

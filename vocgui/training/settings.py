@@ -78,7 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threshold", "Threshold", "float", 0.01, 0.99, 0.05, metavar="T"),
     Setting("imbalance", "Imbalance", "choice", choices=IMBALANCE),
     Setting("pipeline", "Pipeline", "choice", choices=PIPELINES,
-            help="flow = flow_from_dataframe, tfdata = faster tf.data"),
+            help="flow = flow_from_dataframe (any backend), tfdata = tf.data (needs "
+            "TensorFlow, faster on it); the same pixels"),
     Setting("split", "Split", "choice", choices=SPLITS),
     Setting("val_fraction", "Validation fraction", "float", 0.05, 0.9, 0.05, metavar="F"),
     Setting("folds", "Cross-validate, K folds:", "special", metavar="K",
