@@ -50,7 +50,8 @@ def _features(config: TrainConfig, out: Path, reporter: Reporter, score: str
     paths = list(images["path"])
     # One output is enough; the head is never trained, its scores are thrown away.
     model, _ = build_model(config.backbone, 1, config.target_size, weights)
-    antialias = config.pipeline == "tfdata" and needs_antialias(paths, config.target_size)
+    # The one rule of both pipelines (preprocessing.decide), over these images.
+    antialias = needs_antialias(paths, config.target_size)
     scored = score_images(model, images["row"].to_numpy(), paths, config, antialias,
                           reporter)
     for row, path, reason in scored.skipped:
