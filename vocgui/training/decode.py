@@ -10,7 +10,7 @@ tf.data pipeline does it (measured in tests/training/test_pixel_tolerance.py):
   JPEGs, a JPEG libjpeg-turbo only warns about) goes through Pillow, as Keras' load_img.
 - ``antialias=False``: bilinear without widening the filter, OpenCV's ``INTER_LINEAR``
   (tf.image.resize's half-pixel bilinear, antialias off) on uint8: within one grey level
-  of tf.data's pixels. It costs a sixth of Pillow's resize.
+  of tf.data's pixels, at about a seventh of the cost of Pillow's resize.
 - ``antialias=True``: Pillow's bilinear, whose triangle filter widens with the reduction
   (as tf.image.resize with ``antialias=True`` and Keras' load_img). JPEGs at least four
   times the target on both sides first decode at a reduced DCT scale (1/2, 1/4 or 1/8)
