@@ -127,3 +127,30 @@ def test_an_unreachable_server_and_an_empty_database_are_named(pg_url, tmp_path)
         Project.open(dead)
     with pytest.raises(Exception, match="not a vocgui project"):
         Project.open(pg_url)
+
+
+def test_the_team_api_runs_on_the_server_unchanged(pg_url, demo_unlabeled_root):
+    """Claims, last editors, the agreement sample and per-cell undo (written for SQLite)
+    on PostgreSQL, through the same translation."""
+    from vocgui.core.evaluation.agreement import agreement_report
+    from vocgui.core.project.user import set_user
+
+    project = Project.create(pg_url, load_dataset(demo_unlabeled_root))
+    try:
+        set_user("ann")
+        claimed = project.claim_next(3)
+        assert len(claimed) == 3 and project.claimed_rows("mine").tolist() == sorted(claimed)
+        stack = UndoStack()
+        stack.push(AddLabel(project, [1], "zebra"))
+        assert project.last_editors().iat[1] == "ann"
+        (row,) = project.add_to_agreement(1, seed=0)
+        project.set_agreement_labels(int(row), ["zebra"])
+        set_user("bob")
+        project.set_agreement_labels(int(row), [])
+        assert agreement_report(project.agreement_labels()).overall.only_a == 1
+        assert project.editors_since(0, [1]) == {1: "ann"}
+        stack.undo()
+        assert "zebra" not in project.labels_of(1)
+    finally:
+        set_user(None)
+        project.close()
