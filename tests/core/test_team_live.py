@@ -111,3 +111,14 @@ def test_two_annotators_on_one_image_both_win(pg_url, team_dataset):
         for name in ("ann", "bob"):
             assert (log["who"] == name).sum() == 20
         assert np.array_equal(project.labels[:10, project.classes.index("ann")], np.ones(10))
+
+
+def test_split_edits_of_two_apps_both_survive_a_reopen(pg_url, team_dataset):
+    """The splits are stored twice (the table and the reopen blob); an app whose memory
+    is behind another's split edit must not write the old split back into the blob."""
+    Project.create(pg_url, team_dataset).close()
+    with Project.open(pg_url) as ann, Project.open(pg_url) as bob:
+        ann.set_splits([0], ["excluded"])
+        bob.set_splits([1], ["test"])  # bob has not heard of ann's edit
+    with Project.open(pg_url, read_only=True) as again:
+        assert again.images["split"].iloc[:2].tolist() == ["excluded", "test"]

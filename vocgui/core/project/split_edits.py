@@ -5,7 +5,8 @@ The split is one of :data:`SPLITS`. 'excluded' images stay in the project (and i
 table) but :meth:`Project.snapshot` leaves them out, so no run trains or validates on
 them. The split is stored twice, in the images table and in the static-columns blob that
 reopening reads (:mod:`.image_columns`, with its checksum); an edit rewrites all of them
-in its one transaction.
+in its one transaction (on a team project from the table, which other users' split edits
+may have changed since this process read it).
 """
 
 from __future__ import annotations
@@ -38,10 +39,14 @@ class SplitEditsMixin:
         after = self._images.copy()
         after.loc[rows, "split"] = pd.Series(splits, index=rows, dtype=object)
         detail = self._detail(rows=rows.tolist(), splits=sorted(set(splits)))
-        blob = encode_static_columns(after)
         with self._store.write("set_splits", detail) as conn:
             conn.executemany("UPDATE images SET split = ? WHERE id = ?",
                              zip(splits, rows.tolist(), strict=True))
+            if self.is_team:  # others may have moved images since memory was read: the
+                # blob takes every split from the table, inside this (locked) write
+                after["split"] = [s for (s,) in conn.execute(
+                    "SELECT split FROM images ORDER BY id")]
+            blob = encode_static_columns(after)
             conn.execute("UPDATE image_columns SET data = ? WHERE id = 0", (blob,))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'image_columns_sha256'",
                          (checksum(blob),))
