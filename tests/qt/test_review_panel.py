@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from review_run import project_copy
-from sklearn.metrics import f1_score, multilabel_confusion_matrix
+from sklearn.metrics import average_precision_score, f1_score, multilabel_confusion_matrix
 
 from vocgui.core.evaluation.confusion import CELLS
 from vocgui.core.evaluation.thresholds import best_f1_thresholds
@@ -210,6 +210,11 @@ def test_compare_two_runs_shows_per_class_deltas(panel, qtbot):
         f1_b = f1_score(b.y_true[:, k], b.scores[:, k] >= 0.5, zero_division=0)
         assert compare.model.item(r, delta_column).text() == f"{f1_b - f1_a:+.3f}"
     assert compare.model.item(len(a.classes), 0).text() == "(macro)"
+    # The headline: each run's mAP (the mean AP of the classes with positives) and the gain.
+    maps = [np.mean([average_precision_score(p.y_true[:, k], p.scores[:, k])
+                     for k in range(len(p.classes)) if p.y_true[:, k].any()]) for p in (a, b)]
+    assert compare.note.text().startswith(
+        f"mAP {maps[0]:.3f} → {maps[1]:.3f} ({maps[1] - maps[0]:+.3f}), macro F1 ")
     assert "0 of run 1's validation images were relabelled" in compare.note.text()
     assert not compare.relabelled_button.isEnabled()
 

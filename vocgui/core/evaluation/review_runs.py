@@ -39,11 +39,16 @@ def run_threshold(run: pd.Series | dict) -> float:
 
 
 def run_caption(run: pd.Series) -> str:
-    """A one-line name of a run for pickers: id, model, status, epochs, date."""
+    """A one-line name of a run for pickers: id, model (and folds when cross-validated),
+    status, epochs, date."""
     config = run["config"] if isinstance(run["config"], dict) else {}
     model = config.get("backbone", "model")
     created = str(run["created"])[:16].replace("T", " ")
     epochs = plural(int(run["n_epochs"]), "epoch")
+    folds = int(config.get("folds") or 0)
+    if folds >= 2:  # its epochs count every fold's: say so, or 3 folds of 3 read as "9 epochs"
+        model += f", cross-validated ({plural(folds, 'fold')})"
+        epochs += " in all"
     return f"run {int(run['id'])}: {model}, {run['status']}, {epochs}, {created}"
 
 
