@@ -38,6 +38,28 @@ def test_text_summary_lists_classes_and_every_problem(tmp_path: Path,
     assert "orphan.jpg" not in out  # an unlabeled image is a row, not a problem
 
 
+def test_a_folder_with_a_project_names_it_for_the_labels_as_edited(
+        tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vocgui.core.project import Project
+    from vocgui.core.project.location import project_path_for_folder
+
+    monkeypatch.setenv("VOCGUI_DATA_DIR", str(tmp_path / "data"))
+    root = write_voc(tmp_path, {"a.xml": annotation_xml("a.jpg", [object_xml("cat")])},
+                     ["a.jpg", "b.jpg"])
+    assert main(["scan", str(root)]) == 0
+    assert capsys.readouterr().err == ""  # no project yet: nothing to name
+    project = project_path_for_folder(root)
+    project.parent.mkdir(parents=True)
+    with Project.create_from_voc(project, root) as opened:
+        opened.set_labels([1], ["dog"])  # tagged in the app: the folder's files do not say
+    assert main(["scan", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert "labeled images: 1   unlabeled: 1" in out
+    assert f"vocgui scan {project}" in err
+    assert main(["scan", str(project)]) == 0
+    assert "labeled images: 2   unlabeled: 0" in capsys.readouterr().out
+
+
 def test_csv_round_trip_with_awkward_class_names(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture) -> None:
     names = ["dining table", "a, b", 'say "hi"']

@@ -69,6 +69,19 @@ def run(args: argparse.Namespace) -> int:
         return _scan(args, stack)
 
 
+def _name_the_project(paths: list[str]) -> None:
+    """A folder's files say nothing of the tags given in the app (they live in the folder's
+    project): name that project, so that a user who tagged images finds them."""
+    from vocgui.core.project.location import PROJECT_SUFFIX, project_path_for_folder
+
+    if len(paths) != 1 or Path(paths[0]).suffix == PROJECT_SUFFIX or not Path(paths[0]).is_dir():
+        return
+    project = project_path_for_folder(paths[0])
+    if project.is_file():
+        print(f"(the files as they are; the labels as edited in the app: vocgui scan {project})",
+              file=sys.stderr)
+
+
 def _scan(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
     from vocgui.core.project.errors import ExportError, ProjectError
     from vocgui.core.project.export import refuse_inside_roots
@@ -84,6 +97,7 @@ def _scan(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         print(format_summary(summary))
+        _name_the_project(args.paths)
     if dataset.images.empty:
         print("vocgui scan: no images could be loaded from "
               f"{', '.join(map(str, args.paths))} (see the problems above)", file=sys.stderr)
@@ -135,7 +149,7 @@ def keras_frame(dataset: VocDataset | Project) -> pd.DataFrame:
 
 def format_summary(summary: dict[str, Any]) -> str:
     """The human-readable report of :func:`scan_summary`."""
-    lines = [f"images: {summary['images']}   unlabeled: {summary['unlabeled']}   "
+    lines = [f"labeled images: {summary['images']}   unlabeled: {summary['unlabeled']}   "
              f"roots: {', '.join(summary['roots'])}"]
     if summary["splits"]:
         lines.append("splits: " + ", ".join(f"{name} {count}"
