@@ -208,7 +208,7 @@ def test_compare_two_runs_shows_per_class_deltas(panel, qtbot):
         k = list(b.classes).index(name)
         f1_a = f1_score(a.y_true[:, r], a.scores[:, r] >= 0.5, zero_division=0)
         f1_b = f1_score(b.y_true[:, k], b.scores[:, k] >= 0.5, zero_division=0)
-        assert compare.model.item(r, delta_column).text() == f"{f1_b - f1_a:+.3f}"
+        assert compare.model.item(r, delta_column).text() == f"{round(f1_b - f1_a, 3) + 0.0:+.3f}"
     assert compare.model.item(len(a.classes), 0).text() == "(macro)"
     # The headline: each run's mAP (the mean AP of the classes with positives) and the gain.
     maps = [np.mean([average_precision_score(p.y_true[:, k], p.scores[:, k])

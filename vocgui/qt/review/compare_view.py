@@ -139,7 +139,7 @@ class CompareView(QWidget):
             for metric, _ in SHOWN:
                 items += [_number(row[f"{metric}_a"]), _number(row[f"{metric}_b"])]
                 delta = _number(row[f"{metric}_delta"], "{:+.3f}")
-                if np.isfinite(row[f"{metric}_delta"]) and abs(row[f"{metric}_delta"]) > 1e-9:
+                if np.isfinite(row[f"{metric}_delta"]) and abs(row[f"{metric}_delta"]) >= 5e-4:
                     delta.setForeground(BETTER if row[f"{metric}_delta"] > 0 else WORSE)
                 items.append(delta)
             self.model.appendRow(items)
@@ -151,7 +151,8 @@ class CompareView(QWidget):
 
 
 def _text(value: float, fmt: str = "{:.3f}") -> str:
-    return UNDEFINED if not np.isfinite(value) else fmt.format(value)
+    # Rounded first, and -0.0 made 0.0: a delta of -1e-17 reads "+0.000", not "-0.000".
+    return UNDEFINED if not np.isfinite(value) else fmt.format(round(value, 3) + 0.0)
 
 
 def _number(value: float, fmt: str = "{:.3f}") -> QStandardItem:
