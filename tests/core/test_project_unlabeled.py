@@ -147,3 +147,22 @@ def test_label_error_finding_says_what_it_checked(tmp_path: Path) -> None:
         assert checked_description(p, crossval, 2) == (
             f"checked 2 of 2 labeled images (out-of-sample scores of the 5-fold "
             f"cross-validated run {crossval})")
+
+
+def test_images_labeled_here_are_new_to_the_official_split_in_the_snapshot(
+        tmp_path: Path) -> None:
+    """An image tagged in vocgui that came without an XML trains under the official split
+    (snapshot split 'new'); an annotated image the split files list nowhere keeps ''."""
+    xmls = {n + ".xml": annotation_xml(n + ".jpg", [object_xml("cat")]) for n in "abu"}
+    root = write_voc(tmp_path / "voc", xmls, ["a.jpg", "b.jpg", "u.jpg", "new1.jpg"])
+    (root / "ImageSets" / "Main").mkdir(parents=True)
+    (root / "ImageSets" / "Main" / "train.txt").write_text("a\n")
+    (root / "ImageSets" / "Main" / "val.txt").write_text("b\n")
+    with Project.create(tmp_path / "p.vocgui", load_voc(root)) as p:
+        new = p.images["filename"].tolist().index("new1.jpg")
+        UndoStack().push(AddLabel(p, [new], "dog"))
+        frame = p.snapshot().frame
+        splits = dict(zip(p.images["filename"].to_numpy()[frame["row"]], frame["split"],
+                          strict=True))
+        assert splits == {"a.jpg": "train", "b.jpg": "val", "u.jpg": "", "new1.jpg": "new"}
+        assert p.images["split"].iat[new] == ""  # the project's own split is untouched

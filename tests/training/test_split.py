@@ -57,3 +57,11 @@ def test_only_test_images_is_a_clear_error():
     with pytest.raises(ValueError, match="held back"):
         make_split(np.zeros((5, 2), dtype=bool), ["test"] * 4 + ["train"], "stratified",
                    0.3, seed=0)
+
+
+def test_images_labeled_here_train_under_the_official_split_and_unlisted_ones_are_counted():
+    y = np.ones((7, 1), dtype=bool)
+    split = make_split(y, ["train", "val", "new", "", "val", "new", "train"], "official",
+                       0.5, 0)
+    assert split.train.tolist() == [0, 2, 5, 6] and split.val.tolist() == [1, 4]
+    assert (split.n_new, split.n_unlisted) == (2, 1)

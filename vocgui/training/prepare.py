@@ -12,6 +12,7 @@ import numpy as np
 
 from vocgui.core.stats.class_weights import positive_weights, sample_weights
 from vocgui.core.stats.labels import multi_hot
+from vocgui.core.wording import plural
 from vocgui.training import events
 from vocgui.training.config import TrainConfig
 from vocgui.training.reporter import Reporter
@@ -89,6 +90,14 @@ def prepare(snapshot, config: TrainConfig, reporter: Reporter) -> Prepared:
         reporter.on_event(events.log(
             f"{split.n_test} test images (the dataset's test set) held back: never trained "
             "or validated on"))
+    if split.n_new:
+        reporter.on_event(events.log(
+            f"{plural(split.n_new, 'image')} labeled here, with no split of their own, "
+            "train; the dataset's validation images stay as they are"))
+    if split.n_unlisted:
+        reporter.on_event(events.log(
+            f"{plural(split.n_unlisted, 'labeled image')} that the official split lists "
+            "nowhere left out (Split: stratified uses them)"))
     if len(split.train) == 0 or len(split.val) == 0:
         raise NoUsableImages(
             f"the {split.method} split left {len(split.train)} training and "

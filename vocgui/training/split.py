@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold, MultilabelStratifiedShuffleSplit
 
+from vocgui.core.project.snapshot import NEW_LABELS_SPLIT
+
 
 @dataclass(frozen=True)
 class Split:
@@ -25,6 +27,10 @@ class Split:
     method: str
     #: Images held back because the dataset lists them as test images.
     n_test: int = 0
+    #: Official split: images labeled in vocgui without a split of their own, trained on.
+    n_new: int = 0
+    #: Official split: annotated images its lists name nowhere, not used.
+    n_unlisted: int = 0
 
 
 #: The split value of the images no run may train or validate on.
@@ -38,9 +44,14 @@ def has_official_split(split_column) -> bool:
 
 
 def official_split(split_column) -> Split:
-    """Training = rows marked 'train'; validation = rows marked 'val' (others unused)."""
+    """Training = rows marked 'train' and the images labeled in vocgui since
+    (:data:`NEW_LABELS_SPLIT`); validation = rows marked 'val'. Rows with no split are
+    unused: VOC2012's action and layout images, for one, annotate only people, so they
+    would teach every other class wrong negatives."""
     values = np.asarray(list(split_column), dtype=object)
-    return Split(np.flatnonzero(values == "train"), np.flatnonzero(values == "val"), "official")
+    new = values == NEW_LABELS_SPLIT
+    return Split(np.flatnonzero((values == "train") | new), np.flatnonzero(values == "val"),
+                 "official", n_new=int(new.sum()), n_unlisted=int((values == "").sum()))
 
 
 def stratified_split(y: np.ndarray, val_fraction: float, seed: int) -> Split:

@@ -33,7 +33,7 @@ from vocgui.core.project.schema import (
     Migration,
     stored_version,
 )
-from vocgui.core.project.snapshot import LabelSnapshot
+from vocgui.core.project.snapshot import NEW_LABELS_SPLIT, LabelSnapshot
 from vocgui.core.project.split_edits import SplitEditsMixin
 from vocgui.core.project.store import damaged
 from vocgui.core.project.store_base import ProjectStore
@@ -213,12 +213,15 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
         labels, so they must never train as negatives), and so are images whose split is
         'excluded' (see :mod:`.split_edits`)."""
         rows = self.labeled_rows
+        split = self._images["split"].to_numpy(dtype=object)[rows]
+        labeled_here = (split == "") & (self._images["annotation_path"].to_numpy(
+            dtype=object)[rows] == "")
         frame = pd.DataFrame({
             "row": rows,
             "path": pd.Series(np.asarray(self.absolute_paths(), dtype=object)[rows],
                               dtype=str),
             "labels": pd.Series(self._images["labels"].to_numpy()[rows], dtype=object),
-            "split": pd.Series(self._images["split"].to_numpy(dtype=object)[rows], dtype=str),
+            "split": pd.Series(np.where(labeled_here, NEW_LABELS_SPLIT, split), dtype=str),
         })
         frame = frame[frame["split"] != "excluded"].reset_index(drop=True)
         return LabelSnapshot(classes=tuple(self._classes.names), frame=frame)

@@ -25,6 +25,12 @@ from vocgui.core.atomic import atomic_text_writer
 from vocgui.core.voc.labels_csv import decode_labels, encode_labels
 
 SNAPSHOT_COLUMNS = ("row", "path", "labels", "split")
+
+#: The snapshot's split of an image labeled in vocgui that came without an annotation file
+#: and has no split of its own: it trains under the official split (the dataset's own
+#: validation images stay the yardstick, so runs before and after labeling compare on the
+#: same images). Annotated images that the dataset's split lists nowhere keep ``''``.
+NEW_LABELS_SPLIT = "new"
 _HEADER = "# vocgui label snapshot; classes: "
 
 
