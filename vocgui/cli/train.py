@@ -118,7 +118,7 @@ class ProgressPrinter:
             self._line(f"training {event['config']['backbone']} on "
                        f"{plural(event['n_train'], 'image')}, "
                        f"validating on {event['n_val']} ({event.get('split', '')} split, "
-                       f"{event.get('n_negatives', 0)} negatives)", transient=False)
+                       f"{plural(event.get('n_negatives', 0), 'negative')})", transient=False)
             self._line(f"device: {event.get('device', 'unknown')}", transient=False)
         elif kind == "excluded":
             self._line(f"excluded {event['file']}: {event['reason']}", transient=False)
