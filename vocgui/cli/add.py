@@ -10,8 +10,11 @@ Exit code: 0 done (also when everything was there already), 2 bad input.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from vocgui.cli.failure import failure
+
+_fail = failure("add")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,24 +35,20 @@ def run(args: argparse.Namespace) -> int:
 
     folder = Path(args.folder)
     if not folder.is_dir():
-        print(f"vocgui add: {folder} is not a folder", file=sys.stderr)
-        return 2
+        return _fail(f"{folder} is not a folder")
     dataset = load_voc(folder, images_dir=args.images)
     if dataset.images.empty:
         reasons = "; ".join(f"{p.file}: {p.message}" for p in dataset.problems[:3])
-        print(f"vocgui add: no images found in {folder} ({reasons})", file=sys.stderr)
-        return 2
+        return _fail(f"no images found in {folder} ({reasons})")
     try:
         project = open_project_for(args.project)
     except (ProjectError, OSError, ValueError) as exc:
-        print(f"vocgui add: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     with project:
         try:
             added = project.add_images(dataset)
         except ProjectError as exc:
-            print(f"vocgui add: {exc}", file=sys.stderr)
-            return 2
+            return _fail(exc)
         print(f"{project.path}: {added.report()}; the project now has "
               f"{plural(len(project.images), 'image')}, {project.n_unlabeled:,} of them "
               "unlabeled")

@@ -10,7 +10,8 @@ disagree on. ``--sample N`` first adds N random images to the sample (``--labele
 from __future__ import annotations
 
 import argparse
-import sys
+
+from vocgui.cli.failure import failure
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,9 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--b", metavar="NAME", help="the second annotator")
 
 
-def _fail(message: str) -> int:
-    print(f"vocgui agreement: {message}", file=sys.stderr)
-    return 2
+_fail = failure("agreement")
 
 
 def run(args: argparse.Namespace) -> int:

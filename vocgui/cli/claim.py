@@ -9,7 +9,8 @@ The user is ``--user``, else ``VOCGUI_USER``, else the login name.
 from __future__ import annotations
 
 import argparse
-import sys
+
+from vocgui.cli.failure import failure
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,9 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="claim as NAME (default: VOCGUI_USER, else the login name)")
 
 
-def _fail(message: str) -> int:
-    print(f"vocgui claim: {message}", file=sys.stderr)
-    return 2
+_fail = failure("claim")
 
 
 def run(args: argparse.Namespace) -> int:

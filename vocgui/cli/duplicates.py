@@ -18,6 +18,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from vocgui.cli.failure import failure
 from vocgui.core.duplicates.thresholds import (
     DEFAULT_SIMILARITY,
     DEFAULT_THRESHOLD,
@@ -43,9 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="use the hashes only, even when a run has features")
 
 
-def _fail(message: str) -> int:
-    print(f"vocgui duplicates: {message}", file=sys.stderr)
-    return 2
+_fail = failure("duplicates")
 
 
 def _open(path: str) -> Project:

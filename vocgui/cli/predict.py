@@ -19,8 +19,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vocgui.cli.failure import failure
+
 if TYPE_CHECKING:
     from vocgui.core.project import Project
+
+_fail = failure("predict")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,31 +76,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = open_project_for(args.path)
     except (ProjectError, OSError, ValueError) as exc:
-        print(f"vocgui predict: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     with project:
         if args.features_only:
             return _features_only(project, args)
         try:
             chosen = chosen_run(project, args.run)
         except ValueError as exc:
-            print(f"vocgui predict: {exc}", file=sys.stderr)
-            return 2
+            return _fail(exc)
         run_id = chosen["id"]
         print(f"scoring {plural(len(project.images), 'image')} with the model of run "
               f"{run_id} ({chosen['model_path']})", file=sys.stderr)
         try:
             started = start_scoring(project, chosen)
         except RunStartError as exc:
-            print(f"vocgui predict: {exc}", file=sys.stderr)
-            return 1
+            return _fail(exc, 1)
         code = follow_run(started, None)
         if code == 0 and args.csv:
             try:
                 written = write_scores_csv(project, run_id, Path(args.csv))
             except (ExportError, OSError) as exc:
-                print(f"vocgui predict: {exc}", file=sys.stderr)
-                return 2
+                return _fail(exc)
             print(f"wrote {plural(written, 'row')} to {args.csv}")
         return code
 
@@ -107,16 +107,13 @@ def _features_only(project: Project, args: argparse.Namespace) -> int:
     from vocgui.training.run_start import FeaturesUnavailable, RunStartError, start_features
 
     if args.run is not None or args.csv:
-        print("vocgui predict: --features-only takes no --run or --csv", file=sys.stderr)
-        return 2
+        return _fail("--features-only takes no --run or --csv")
     try:
         started = start_features(project, args.backbone, args.size)
     except FeaturesUnavailable as exc:
-        print(f"vocgui predict: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     except RunStartError as exc:
-        print(f"vocgui predict: {exc}", file=sys.stderr)
-        return 1
+        return _fail(exc, 1)
     print(f"features of {plural(len(project.images), 'image')} from {args.backbone} "
           f"(run {started.run_id}, no training)", file=sys.stderr)
     return follow_run(started, None)

@@ -13,9 +13,10 @@ the project read-only, so it works while the app has it open.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from vocgui.cli.failure import failure
 
 # pandas, scikit-learn and matplotlib are imported in run(): '--help' and a usage error
 # answer at once.
@@ -41,9 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="figure formats, comma-separated (default: png,pdf)")
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"vocgui review: {message}", file=sys.stderr)
-    return code
+_fail = failure("review")
 
 
 def _thresholds(review: RunReview, args: argparse.Namespace, default: float):
