@@ -171,3 +171,24 @@ def test_a_chunk_hashes_each_file_as_alone_around_a_bad_one(tmp_path: Path) -> N
     assert chunk[3].phash is None and chunk[3].error.startswith("cannot decode")
     assert chunk[5].content == "" and chunk[5].error.startswith("cannot read")
     assert all(h.phash is not None for k, h in enumerate(chunk) if k not in (3, 5))
+
+
+def test_the_fast_jpeg_decoder_gives_pillows_draft_pixels(tmp_path: Path) -> None:
+    """simplejpeg and Pillow's draft mode see the same luma, so hashes cached by either
+    agree; a CMYK JPEG (whose grey is Pillow's conversion) still hashes, through Pillow."""
+    import io
+
+    from duplicates_helpers import sample_or_skip
+    from PIL import Image
+
+    from vocgui.core.duplicates.hashing import _luma_plane, hash_file
+
+    for path in sorted((sample_or_skip() / "JPEGImages").glob("*.jpg")):
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft("L", (32, 32))
+            assert np.array_equal(np.asarray(_luma_plane(data)), np.asarray(image)), path
+    cmyk = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (64, 48), (10, 80, 160, 20)).save(cmyk)
+    assert _luma_plane(cmyk.read_bytes()) is None
+    assert hash_file(cmyk).phash is not None and hash_file(cmyk).error == ""

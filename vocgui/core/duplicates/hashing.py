@@ -6,10 +6,15 @@ coefficients of a 32x32 greyscale thumbnail above their median), which changes l
 when an image is resized, recompressed, cropped a little or turned grey, so near-copies
 lie within a few bits of each other; the tests check it bit for bit against
 ``imagehash.phash``. pHash only ever looks at 32x32 luminance pixels, so a JPEG is decoded
-with Pillow's draft mode: the decoder produces the luma plane at 1/8 scale (63x47 for a
-500x375 VOC image) instead of full colour at full size, and the two hashes (whole image
-and centre) come from one small matrix product instead of two full DCTs
+by libjpeg-turbo at reduced scale: the decoder produces the luma plane at 1/8 scale (63x47
+for a 500x375 VOC image) instead of full colour at full size, and the two hashes (whole
+image and centre) come from one small matrix product instead of two full DCTs
 (``benchmarks/bench_phash.py``). The DCTs of a chunk of files are one batched product.
+
+A grey or YCbCr JPEG is decoded by simplejpeg, which gives the same pixels as Pillow's
+draft mode (both are libjpeg-turbo's scaled IDCT; a test compares them on real VOC
+images) with less per-file overhead; other files, CMYK JPEGs among them (their grey
+conversion is Pillow's), go through Pillow.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import simplejpeg
 from PIL import Image, UnidentifiedImageError
 
 #: Side of the square thumbnail pHash reads (hash_size 8 x highfreq_factor 4).
@@ -69,6 +75,26 @@ def phash_of_thumbnails(thumbnails: np.ndarray) -> list[int]:
     return [int(v) for v in np.packbits(bits, axis=1).view(">u8").ravel()]
 
 
+#: JPEG colour spaces whose luma simplejpeg returns exactly as Pillow's draft mode does.
+_LUMA_SPACES = frozenset({"Gray", "YCbCr"})
+
+
+def _luma_plane(data: bytes) -> Image.Image | None:
+    """The luma plane of a grey or YCbCr JPEG at the smallest scale still >= 32x32, or
+    None for anything else (it then goes through Pillow)."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    try:
+        if simplejpeg.decode_jpeg_header(data)[2] not in _LUMA_SPACES:
+            return None
+        pixels = simplejpeg.decode_jpeg(data, colorspace="GRAY",
+                                        min_height=PHASH_INPUT_SIDE,
+                                        min_width=PHASH_INPUT_SIDE)
+    except ValueError:  # not a JPEG libjpeg-turbo reads: Pillow says why, in its words
+        return None
+    return Image.fromarray(pixels[..., 0])
+
+
 def _read_and_shrink(path: str | os.PathLike) -> tuple[str, np.ndarray | None, str]:
     """(content hash, the (2, 32, 32) thumbnails of the whole image and its centre, or
     None with why not). Never raises for a bad file."""
@@ -78,6 +104,9 @@ def _read_and_shrink(path: str | os.PathLike) -> tuple[str, np.ndarray | None, s
     except OSError as exc:
         return "", None, f"cannot read the file: {exc.strerror or exc}"
     content = hashlib.blake2b(data, digest_size=16).hexdigest()
+    luma = _luma_plane(data)
+    if luma is not None:
+        return content, np.stack([thumbnail(luma), thumbnail(luma, INSET)]), ""
     try:
         with Image.open(io.BytesIO(data)) as image:
             # JPEG only: decode the luma plane at the smallest scale still >= 32x32.
