@@ -87,6 +87,7 @@ def test_a_run_with_features_finds_embedding_near_copies(qtbot, state):
     panel = DuplicatesPanel(state)
     qtbot.addWidget(panel)
     panel.threshold.setValue(0)  # hashes miss the resized and cropped copies at 0 bits
+    panel.similarity.setValue(0.95)  # these stand-in features link copies at 0.96 or more
     _find(qtbot, panel)
     assert panel.tree.topLevelItemCount() == len(PLANTED)
     assert f"(hashes and run {run}'s features)" in panel.status.text()

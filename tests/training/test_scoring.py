@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vocgui.core.duplicates.search import cosine_pairs
+from vocgui.core.duplicates.thresholds import DEFAULT_SIMILARITY
 from vocgui.core.project import Project
 from vocgui.core.project.run_recorder import RunRecorder
 from vocgui.core.voc import load_voc
@@ -51,6 +53,7 @@ def test_a_completed_run_scores_every_image(project_with_unlabeled: Path, tmp_pa
     with Project.open(project_with_unlabeled) as project:
         snapshot = project.snapshot()
         n_images, unlabeled = len(project.images), project.n_unlabeled
+        names = [Path(f).name for f in project.images["filename"]]
     assert unlabeled == 6
     reporter = CollectingReporter()
     result = run_training(snapshot, tiny(pipeline="tfdata"), tmp_path, reporter,
@@ -63,6 +66,13 @@ def test_a_completed_run_scores_every_image(project_with_unlabeled: Path, tmp_pa
     assert [Path(e["file"]).name for e in skipped] == ["new_broken.jpg"]  # ...and named
     assert features.dtype == np.float16 and features.shape[0] == n_images
     assert not features[125].any() and features[scores["rows"]].any(axis=1).all()
+    # These real features at the default similarity: the five copies, next to nothing else
+    # (raw cosines put almost every pair of this one-epoch model above 0.95).
+    i, j, _ = cosine_pairs(features, DEFAULT_SIMILARITY)
+    copies = {tuple(sorted((names.index(f"new_{k}.jpg"), names.index(jpeg))))
+              for k, jpeg in enumerate(sorted(n for n in names if not n.startswith("new_"))[:5])}
+    found = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert copies <= found and len(found - copies) <= 2, found - copies
     train_rows = set(snapshot.frame["row"][snapshot.frame["split"] == "train"])
     assert {int(r) for r in scores["rows"][scores["in_sample"]]} == train_rows
     # the validation images get the very scores the validation pass gave them
