@@ -196,3 +196,14 @@ def test_images_added_after_the_run_have_no_scores(qtbot, window, tmp_path: Path
     qtbot.keyClick(window.table.view, Qt.Key.Key_A)
     assert state.undo_stack.count() == steps  # nothing to accept: said, not done
     assert "did not score" in window.statusBar().currentMessage()
+
+
+def test_every_tab_fits_a_1024_pixel_window(qtbot, window) -> None:
+    """No tab asks for more width than a 1024x700 window has (the longest texts: a
+    project with unlabeled images, runs and suggestions)."""
+    window.resize(1024, 700)
+    for k in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(k)
+        qtbot.wait(50)
+        assert window.minimumSizeHint().width() <= 1024, window.tabs.tabText(k)
+        assert window.width() == 1024, window.tabs.tabText(k)

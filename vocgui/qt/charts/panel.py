@@ -38,6 +38,7 @@ from vocgui.plots.dataset_charts import (
 from vocgui.plots.dataset_size_charts import batch_memory_chart, format_bytes, image_sizes_chart
 from vocgui.qt.app_state import AppState
 from vocgui.qt.charts.chart_canvas import ChartCanvas
+from vocgui.qt.elided_label import ElidedLabel
 
 #: Edits and filter changes arriving closer together than this cause one recompute.
 DEBOUNCE_MS = 150
@@ -92,14 +93,14 @@ class DatasetChartsPanel(QWidget):
         self.batch_size.setRange(1, 4096)
         self.batch_size.setValue(32)
         self.batch_size.setToolTip("Images per training batch")
-        self.summary = QLabel()
+        self.summary = ElidedLabel()  # it gives way first when the window is narrow
         self.memory = QLabel()
         self.memory.setToolTip("Memory of one float32 RGB input batch")
         self._controls = QHBoxLayout()
-        for widget in (self.summary, self.log_scale, QLabel("Target size"), self.target_size,
+        self._controls.addWidget(self.summary, 1)
+        for widget in (self.log_scale, QLabel("Target size"), self.target_size,
                        QLabel("Batch"), self.batch_size, self.memory):
             self._controls.addWidget(widget)
-        self._controls.insertStretch(1)
         self.log_scale.toggled.connect(lambda _: self.imbalance.invalidate())
         self.target_size.valueChanged.connect(self._batch_changed)
         self.batch_size.valueChanged.connect(self._batch_changed)

@@ -124,8 +124,9 @@ class DuplicatesPanel(QWidget):
         controls.addWidget(self.show_box)
         controls.addWidget(self.progress, 1)
         controls.addStretch(1)
+        # The buttons' own row, their caption above it: side by side they needed 780 px,
+        # more than the tab gets beside the viewer at 1024x700.
         actions = QHBoxLayout()
-        actions.addWidget(QLabel("Selected groups (none selected: all shown):"))
         for button in (self.select_button, self.flag_button, self.same_split_button,
                        self.exclude_button):
             actions.addWidget(button)
@@ -135,6 +136,7 @@ class DuplicatesPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.status)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(QLabel("The selected groups (none selected: all shown):"))
         layout.addLayout(actions)
 
         state.project_changed.connect(self._project_changed)
