@@ -3,6 +3,9 @@ file, its schema from the same DDL and migrations, version and privilege checks.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import psycopg
 import pytest
@@ -154,3 +157,38 @@ def test_the_team_api_runs_on_the_server_unchanged(pg_url, demo_unlabeled_root):
     finally:
         set_user(None)
         project.close()
+
+
+def test_a_label_edit_the_server_cannot_serialise_is_run_again_unseen(pg_url, voc_sample):
+    """The server reports a real serialization failure: the database runs at REPEATABLE
+    READ here, and another session updates image 5 while the edit waits for that row.
+    The store runs the edit again (a user never sees the failure); it is logged once."""
+    Project.create(pg_url, load_dataset(voc_sample)).close()
+    database = psycopg.conninfo.conninfo_to_dict(pg_url)["dbname"]
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" SET default_transaction_isolation '
+                      "= 'repeatable read'")
+    with Project.open(pg_url) as project, psycopg.connect(pg_url) as other:
+        project.add_class("zebra")  # a known class: the edit is a cell edit, rows locked
+        other.execute("UPDATE images SET note = 'from another session' WHERE id = 5")
+        failures: list[BaseException] = []
+
+        def edit() -> None:
+            try:
+                project.add_label([3, 5], "zebra")
+            except BaseException as exc:  # noqa: BLE001 - the test reports it below
+                failures.append(exc)
+
+        editing = threading.Thread(target=edit)
+        editing.start()
+        while not other.execute("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                                ).fetchone()[0]:  # the edit waits for image 5's row
+            time.sleep(0.01)
+        other.commit()  # its snapshot now predates this update: a serialization failure
+        editing.join(timeout=30)
+        assert failures == [] and "zebra" in project.labels_of(5)
+        assert project.images["note"].iat[5] == ""  # memory: apply_remote's job
+        log = project.edit_log()
+        assert (log["action"] == "add_label").sum() == 1
+    with Project.open(pg_url, read_only=True) as again:
+        assert "zebra" in again.labels_of(3) and again.images["note"].iat[5] != ""

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.image_editors import record_editor
@@ -24,6 +23,7 @@ from vocgui.core.project.labelling import (
     check_rows,
     label_tuples,
     next_color,
+    set_cells,
 )
 from vocgui.core.project.schema import REVIEW_STATUSES
 
@@ -135,7 +135,7 @@ class LabelEditsMixin:
                   if labeled is None else np.asarray(labeled, dtype=bool).ravel())
         detail = self._detail(rows=row_ids, status=sorted(set(statuses)),
                               **({} if notes is None else {"notes": sorted(set(notes))}))
-        with self._store.write(_action, detail) as conn:
+        with self._store.write(_action, detail, rows=rows) as conn:
             if notes is None:
                 conn.executemany("UPDATE images SET review = ? WHERE id = ?",
                                  zip(codes, row_ids, strict=True))
@@ -144,13 +144,13 @@ class LabelEditsMixin:
                                  zip(codes, notes, row_ids, strict=True))
             flipped = self._write_labeled(conn, rows, old_states, states)
             record_editor(conn, rows)
-        self._images.loc[rows, "review"] = pd.Series(list(statuses), index=rows, dtype=str)
+        set_cells(self._images, rows, "review", statuses)
         columns: tuple[str, ...] = ("review",)
         if notes is not None:
-            self._images.loc[rows, "note"] = pd.Series(list(notes), index=rows, dtype=str)
+            set_cells(self._images, rows, "note", notes)
             columns = ("review", "note")
         if len(flipped):
-            self._images.loc[rows, "labeled"] = states
+            set_cells(self._images, rows, "labeled", states)
             columns = (*columns, "labeled")
         self.events.emit(ChangeEvent("review", np.sort(rows), columns))
 
@@ -179,7 +179,9 @@ class LabelEditsMixin:
         add_r, add_c = np.nonzero(matrix & ~old)
         del_r, del_c = np.nonzero(old & ~matrix)
         colors = list(self._classes.colors.values())
-        with self._store.write(action, detail) as conn:
+        # Only the cells of these rows change, unless a new class is made (its id is read
+        # back): a team project then locks just these images.
+        with self._store.write(action, detail, rows=None if new_classes else rows) as conn:
             new_ids = []
             for name in new_classes:
                 colors.append(next_color(colors))
@@ -208,7 +210,7 @@ class LabelEditsMixin:
         self._refresh_label_cells(changed)
         columns: tuple[str, ...] = ("labels",)
         if len(flipped):
-            self._images.loc[rows, "labeled"] = states
+            set_cells(self._images, rows, "labeled", states)
             columns = ("labels", "labeled")
         touched = np.union1d(add_c, del_c)
         self.events.emit(ChangeEvent("labels", changed, columns,
@@ -217,5 +219,5 @@ class LabelEditsMixin:
     def _refresh_label_cells(self, rows: np.ndarray) -> None:
         """Recompute the 'labels' tuples of ``rows`` from the matrix."""
         if len(rows):
-            tuples = label_tuples(self._labels[rows], self._classes.names)
-            self._images.loc[rows, "labels"] = pd.Series(tuples, index=rows, dtype=object)
+            set_cells(self._images, rows, "labels",
+                      label_tuples(self._labels[rows], self._classes.names))

@@ -7,17 +7,25 @@ Autocommit, with the store issuing BEGIN/COMMIT itself (as ``sqlite3`` with
 INSERT into a table whose ``id`` numbers itself gets ``RETURNING id``), and explicit ids
 (an INSERT that gives an id itself leaves the table's sequence behind, so before COMMIT
 the sequences of such tables are moved past the largest id, as SQLite would number).
+
+Queued statements (:meth:`PgConnection.start_queue`): a write that reads nothing back
+(a label or review edit) is queued and sent with its BEGIN, locks, log entry and COMMIT
+in one pipeline (psycopg 3's pipeline mode), so an edit costs one round trip to the
+server, not one per statement: under load, each round trip is a wait for the scheduler.
 """
 
 from __future__ import annotations
 
 import re
+import select
 from collections.abc import Iterable, Sequence
-from typing import Any
+from contextlib import suppress
+from typing import Any, NamedTuple
 
 import psycopg
 
 from vocgui.core.project.postgres_dialect import (
+    NUMBERED_COLUMNS,
     Catalog,
     inserted_table,
     split_script,
@@ -39,26 +47,42 @@ ORDER BY c.relname, a.attnum
 """
 
 
-class PgCursor:
-    """A psycopg cursor with sqlite3's ``lastrowid``."""
+class Statement(NamedTuple):
+    """One queued statement, in PostgreSQL's dialect: ``params`` is one parameter tuple,
+    or (``many``) a list of them."""
 
-    def __init__(self, cursor: psycopg.Cursor, lastrowid: int | None = None) -> None:
+    sql: str
+    params: Any = ()
+    many: bool = False
+
+
+class PgCursor:
+    """A psycopg cursor with sqlite3's ``lastrowid``; None for a queued statement, whose
+    results nobody may read (they do not exist yet)."""
+
+    def __init__(self, cursor: psycopg.Cursor | None, lastrowid: int | None = None) -> None:
         self._cursor = cursor
         self.lastrowid = lastrowid
+
+    def _results(self) -> psycopg.Cursor:
+        if self._cursor is None:
+            raise RuntimeError("a queued statement has no results: read nothing back inside "
+                               "a queued write (see PgConnection.start_queue)")
+        return self._cursor
 
     @property
     def rowcount(self) -> int:
         """Rows the statement(s) changed; 0 for an executemany of nothing, as in sqlite3."""
-        return max(self._cursor.rowcount, 0)
+        return max(self._results().rowcount, 0)
 
     def fetchone(self) -> tuple | None:
-        return self._cursor.fetchone()
+        return self._results().fetchone()
 
     def fetchall(self) -> list[tuple]:
-        return self._cursor.fetchall()
+        return self._results().fetchall()
 
     def __iter__(self):
-        return iter(self._cursor)
+        return iter(self._results())
 
 
 class PgConnection:
@@ -70,6 +94,7 @@ class PgConnection:
         self._catalog: Catalog | None = None
         self._translated: dict[str, tuple[str, str | None, str | None]] = {}
         self._behind: set[str] = set()  # tables whose sequence an explicit id left behind
+        self._queue: list[Statement] | None = None  # see start_queue
 
     @classmethod
     def connect(cls, url: str, timeout: float = 10) -> PgConnection:
@@ -81,6 +106,45 @@ class PgConnection:
         network gone) by a new one; psycopg.OperationalError if it cannot be made."""
         if self.raw.broken or self.raw.closed:
             self.raw = _connect(self.url, 5)
+
+    def reconnect_if_dropped(self) -> None:
+        """Before a transaction's first statement: replace a connection the server has
+        closed meanwhile (a restart). Its socket is readable only then (a FATAL message,
+        end of file), so a live connection costs one poll, not a round trip."""
+        if not (self.raw.broken or self.raw.closed) and select.select(
+                [self.raw.fileno()], [], [], 0)[0]:
+            # it was dropped: this marks it broken, and it is replaced below
+            with suppress(psycopg.OperationalError):
+                self.raw.execute("SELECT 1")
+        self.reconnect_if_lost()
+
+    def start_queue(self) -> None:
+        """From now on, ``execute``/``executemany`` only queue their statement (for
+        :meth:`take_queue` and :meth:`run`); their cursors have no results."""
+        self._queue = []
+
+    def queue(self, statement: Statement) -> None:
+        """Queue a statement already in PostgreSQL's dialect."""
+        assert self._queue is not None, "start_queue() first"
+        self._queue.append(statement)
+
+    def take_queue(self) -> list[Statement]:
+        """The queued statements; statements run at once again from now on."""
+        queued, self._queue = self._queue or [], None
+        return queued
+
+    def run(self, statements: Sequence[Statement], cursors: list) -> None:
+        """Send ``statements`` in one pipeline and wait for them all (one round trip),
+        appending each one's cursor to ``cursors`` (so that, when one fails and this
+        raises its error, the caller can still see which statements had succeeded)."""
+        with self.raw.pipeline():
+            for statement in statements:
+                cursor = self.raw.cursor()
+                cursors.append(cursor)
+                if statement.many:
+                    cursor.executemany(statement.sql, statement.params)
+                else:
+                    cursor.execute(statement.sql, statement.params)
 
     @property
     def in_transaction(self) -> bool:
@@ -94,7 +158,7 @@ class PgConnection:
                 catalog.columns.setdefault(table, []).append(column)
                 if in_key:
                     catalog.primary_key.setdefault(table, []).append(column)
-                if serial:
+                if serial and column in NUMBERED_COLUMNS:
                     catalog.serial[table] = column
             self._catalog = catalog
         return self._catalog
@@ -108,6 +172,10 @@ class PgConnection:
         elif word == "ROLLBACK":  # nothing of the transaction is left to catch up
             self._behind.clear()
         translated, returning, behind = self._translate(sql)
+        if self._queue is not None:
+            self._queue.append(Statement(translated, tuple(params)))
+            self._after(sql, behind)
+            return PgCursor(None)
         cursor = self.raw.execute(translated + (returning or ""), tuple(params))
         self._after(sql, behind)
         lastrowid = None
@@ -119,6 +187,12 @@ class PgConnection:
     def executemany(self, sql: str, seq_of_params: Iterable[Sequence[Any]]) -> PgCursor:
         translated, _, behind = self._translate(sql)
         params = [tuple(p) for p in seq_of_params]
+        if self._queue is not None:
+            if params:  # one row: a plain statement, not a nested pipeline
+                many = len(params) > 1
+                self._queue.append(Statement(translated, params if many else params[0], many))
+                self._after(sql, behind)
+            return PgCursor(None)
         cursor = self.raw.cursor()
         if len(params) == 1:  # one round trip, without setting up a pipeline
             cursor.execute(translated, params[0])
@@ -165,9 +239,12 @@ class PgConnection:
     def _catch_up_sequences(self) -> None:
         for table in sorted(self._behind):
             column = self.catalog.serial[table]
-            self.raw.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
-                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
+            sql = (f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                   f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
+            if self._queue is not None:
+                self._queue.append(Statement(sql))
+            else:
+                self.raw.execute(sql)
         self._behind.clear()
 
 

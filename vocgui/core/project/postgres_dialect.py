@@ -5,8 +5,10 @@ edit mixins are written once, in SQLite's dialect; a project on a PostgreSQL ser
 the same text through :func:`to_postgres`. So a new migration or a new edit works on both
 stores without a second copy. What is translated (outside string literals):
 
-- types: ``INTEGER`` is 64-bit in SQLite, so ``BIGINT``; ``INTEGER PRIMARY KEY`` (a rowid
-  alias that numbers itself) ``BIGSERIAL PRIMARY KEY``; ``REAL`` ``DOUBLE PRECISION``;
+- types: ``INTEGER`` is 64-bit in SQLite, so ``BIGINT``; ``id INTEGER PRIMARY KEY`` (a
+  rowid alias that numbers itself) ``BIGSERIAL PRIMARY KEY``, while a key named otherwise
+  (``image_id``: another table's id, always given) is a plain ``BIGINT PRIMARY KEY``, so
+  no sequence has to be caught up after it; ``REAL`` ``DOUBLE PRECISION``;
   ``BLOB`` ``BYTEA``; ``WITHOUT ROWID`` dropped. A table with no primary key (objects)
   gets a ``rowid BIGSERIAL PRIMARY KEY`` column, since SQLite statements address its
   rows by rowid.
@@ -29,9 +31,13 @@ from dataclasses import dataclass, field
 
 #: SQLite column name -> its name on PostgreSQL (where these are system columns).
 COLUMN_RENAMES = {"xmin": "box_xmin", "xmax": "box_xmax"}
+#: The only columns that number themselves on PostgreSQL (a table's ``id`` and the
+#: ``rowid`` added to a table without a key); a serial default on any other column (made
+#: by an older vocgui) is never used, since every insert gives that column's value.
+NUMBERED_COLUMNS = ("id", "rowid")
 _LITERAL = re.compile(r"('(?:[^']|'')*')")
 _WORDS = [
-    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b", re.I), "BIGSERIAL PRIMARY KEY"),
+    (re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", re.I), "id BIGSERIAL PRIMARY KEY"),
     (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
     (re.compile(r"\bREAL\b", re.I), "DOUBLE PRECISION"),
     (re.compile(r"\bBLOB\b", re.I), "BYTEA"),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.image_columns import checksum, encode_static_columns
-from vocgui.core.project.labelling import check_rows
+from vocgui.core.project.labelling import check_rows, set_cells
 
 #: Every split an image can be in ('' = none given by the dataset).
 SPLITS = ("train", "val", "test", "", "excluded")
@@ -50,5 +50,5 @@ class SplitEditsMixin:
             conn.execute("UPDATE image_columns SET data = ? WHERE id = 0", (blob,))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'image_columns_sha256'",
                          (checksum(blob),))
-        self._images.loc[rows, "split"] = pd.Series(splits, index=rows, dtype=object)
+        set_cells(self._images, rows, "split", splits)
         self.events.emit(ChangeEvent("split", np.sort(rows), ("split",)))

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vocgui.core.project.errors import (
     NotAProjectError,
@@ -23,6 +24,9 @@ from vocgui.core.project.errors import (
 )
 from vocgui.core.project.schema import MIGRATIONS, Migration, check_version, migrate, read_version
 from vocgui.core.project.store_base import ProjectStore
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -201,9 +205,11 @@ class Store(ProjectStore):
         return cls(path, conn, key, read_only)
 
     @contextmanager
-    def write(self, action: str, detail: dict | None) -> Iterator[sqlite3.Connection]:
+    def write(self, action: str, detail: dict | None,
+              rows: np.ndarray | None = None) -> Iterator[sqlite3.Connection]:
         """One durable transaction that also appends to the edit log (unless ``detail`` is
-        None: bookkeeping such as a training run's epochs is not a user's edit).
+        None: bookkeeping such as a training run's epochs is not a user's edit). ``rows``
+        needs nothing here: a file has one writer.
 
         Raises ProjectIOError (naming the file) if it cannot be written; the file is then
         as before, and so is the caller's memory, as long as it updates memory only after

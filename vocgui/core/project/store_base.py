@@ -16,9 +16,12 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vocgui.core.project.user import current_user
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def now_utc() -> str:
@@ -40,9 +43,15 @@ class ProjectStore:
     database_errors: tuple[type[BaseException], ...] = ()
     _depth = 0  # > 0 inside transaction(): writes join it, one commit at its end
 
-    def write(self, action: str, detail: dict | None) -> AbstractContextManager[Any]:
+    def write(self, action: str, detail: dict | None,
+              rows: np.ndarray | None = None) -> AbstractContextManager[Any]:
         """One durable transaction that also appends to the edit log (unless ``detail``
-        is None: bookkeeping is not a user's edit); ProjectIOError if it cannot be made."""
+        is None: bookkeeping is not a user's edit); ProjectIOError if it cannot be made.
+
+        ``rows`` (image ids) says the edit changes only those images' label and review
+        cells, and its block reads nothing back: on a server it then locks just those
+        images (other edits run alongside) and goes as one round trip. None: the edit
+        may change anything (classes, runs), and other writers wait for it."""
         raise NotImplementedError
 
     def read_error(self, exc: BaseException) -> Exception:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from functools import cache
 
 #: The environment variable that names the user (e.g. a shared login on a lab machine).
 USER_ENV = "VOCGUI_USER"
@@ -47,6 +48,13 @@ def current_user() -> str:
             return check_user_name(from_env)
         except ValueError:
             pass  # an unusable variable falls back to the login name
+    return _login_name()
+
+
+@cache
+def _login_name() -> str:
+    """The login name (looked up once: every edit records the user, and the lookup
+    reads the password database)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
