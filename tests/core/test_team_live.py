@@ -11,7 +11,9 @@ import time
 import numpy as np
 import pytest
 from helpers_project import load_dataset, project_state
+from voc_xml_helpers import write_jpeg
 
+from vocgui.cli.main import main
 from vocgui.core.project import Project
 from vocgui.core.project.commands import RenameClass, UndoStack
 from vocgui.core.project.team_events import TeamListener
@@ -26,6 +28,19 @@ with Project.open(url) as project:
         project.add_label([row], name)
         project.remove_label([row], project.classes[0])
 print("done")
+"""
+
+#: An app with the project open since before another process added images: it adds its
+#: own folder (which holds the other's folder too) once the test says so.
+_ADDER = """
+import sys
+from vocgui.core.project import Project
+from vocgui.core.voc import load_voc
+with Project.open(sys.argv[1]) as project:
+    print(len(project.images), flush=True)
+    sys.stdin.readline()
+    added = project.add_images(load_voc(sys.argv[2]))
+    print(added.rows.tolist(), added.n_already, flush=True)
 """
 
 
@@ -122,3 +137,34 @@ def test_split_edits_of_two_apps_both_survive_a_reopen(pg_url, team_dataset):
         bob.set_splits([1], ["test"])  # bob has not heard of ann's edit
     with Project.open(pg_url, read_only=True) as again:
         assert again.images["split"].iloc[:2].tolist() == ["excluded", "test"]
+
+
+def test_two_processes_adding_images_collide_on_no_id_and_lose_none(pg_url, team_dataset,
+                                                                     tmp_path, capsys):
+    """An app opened the project, then ``vocgui add`` in another process added 3 images:
+    the app's Add Images of a folder holding those 3 and 2 more must number its 2 after
+    the others' (no id collision) and skip the 3, not add them twice."""
+    Project.create(pg_url, team_dataset).close()
+    n = len(team_dataset.images)
+    mine = tmp_path / "mine"
+    for name in ("m1.jpg", "m2.jpg", "theirs/t1.jpg", "theirs/t2.jpg", "theirs/t3.jpg"):
+        (mine / name).parent.mkdir(parents=True, exist_ok=True)
+        write_jpeg(mine / name)
+    app = subprocess.Popen([sys.executable, "-c", _ADDER, pg_url, str(mine)],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert int(app.stdout.readline()) == n  # the app's memory: the project before the add
+    assert main(["add", pg_url, str(mine / "theirs")]) == 0  # this process: the other
+    said = capsys.readouterr().out
+    assert said.startswith("postgresql://vocgui@/") and "added 3 images" in said
+    out, _ = app.communicate("go\n", timeout=120)
+    assert app.returncode == 0 and out.split("\n")[0] == f"[{n + 3}, {n + 4}] 3"
+    with Project.open(pg_url, read_only=True) as project:
+        assert len(project.images) == n + 5 and project.n_unlabeled == 5
+        assert sorted(project.images["filename"].iloc[n:]) == [
+            "m1.jpg", "m2.jpg", "t1.jpg", "t2.jpg", "t3.jpg"]
+        assert project.absolute_paths()[n:] == sorted(
+            project.absolute_paths()[n:], key=lambda p: "theirs" not in p)
+        added = [d["added"] for a, d in zip(project.edit_log()["action"],
+                                            project.edit_log()["detail"], strict=True)
+                 if a == "add_images"]
+        assert added == [3, 2]

@@ -1,13 +1,15 @@
 """Undo among several users: it reverts only the cells of one's own edit that nobody
 changed since, and says which it left.
 
-Two users write through one store here (the configured user is switched between their
-edits): a second process cannot open an SQLite project for editing, so two processes on
-one project are tested on PostgreSQL only.
+Two users write through one store in the first tests (the configured user is switched
+between their edits); a second process cannot open an SQLite project for editing, so two
+processes on one project are tested on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers_project import load_dataset
@@ -62,3 +64,43 @@ def test_undo_alone_is_exact_and_review_keeps_a_later_mark(voc_sample: Path,
         assert p.images["review"].iat[3] == "unreviewed" and p.images["note"].iat[3] == ""
         assert p.images["review"].iat[4] == "reviewed"
         assert "the review of" in stack._commands[0].left.message()
+
+
+#: bob, in a vocgui process of his own: the same cells as ann's edits of image 1.
+_BOB = """
+import sys
+from vocgui.core.project import Project
+from vocgui.core.project.user import set_user
+set_user("bob")
+with Project.open(sys.argv[1]) as project:
+    project.remove_label([1], sys.argv[2])
+    project.set_review([1], "reviewed")
+"""
+
+
+def test_undo_across_two_processes_leaves_what_the_other_changed(pg_url, voc_sample: Path
+                                                                 ) -> None:
+    """ann adds a class to images 0-2 and flags 0 and 1; bob, in another process, takes
+    the class off image 1 and marks it reviewed. ann's app has not heard of it (no
+    listener here), yet her undos say so and leave image 1 as bob left it, and revert
+    images 0 and 2, which nobody touched."""
+    with Project.create(pg_url, load_dataset(voc_sample)) as p:
+        name = next(c for c in p.classes if not {c} & {*p.labels_of(0), *p.labels_of(1),
+                                                       *p.labels_of(2)})
+        set_user("ann")
+        stack = UndoStack()
+        stack.push(AddLabel(p, [0, 1, 2], name))
+        stack.push(SetReview(p, [0, 1], "flagged"))
+        subprocess.run([sys.executable, "-c", _BOB, pg_url, name], check=True, timeout=120)
+        stack.undo()
+        assert "the review of" in stack._commands[1].left.message()
+        assert p.images["review"].iloc[:2].tolist() == ["unreviewed", "reviewed"]
+        stack.undo()
+        message = stack._commands[0].left.message()
+        assert "Undo left 1 change" in message and repr(name) in message and "bob" in message
+        assert p.images["filename"].iat[1] in message
+        assert not {name} & {*p.labels_of(0), *p.labels_of(1), *p.labels_of(2)}
+    with Project.open(pg_url, read_only=True) as again:
+        assert again.images["review"].iloc[:2].tolist() == ["unreviewed", "reviewed"]
+        assert not again.labels[:3, again.classes.index(name)].any()
+        assert again.edit_log()["who"].tolist()[-4:] == ["bob", "bob", "ann", "ann"]

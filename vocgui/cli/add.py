@@ -1,7 +1,8 @@
 """``vocgui add PROJECT FOLDER``: add a folder of images to an existing project.
 
-PROJECT is a project file (.vocgui) or the VOC folder a project was made for (found
-where the app keeps it, :mod:`vocgui.core.project.location`). FOLDER is loaded like any source
+PROJECT is a project file (.vocgui), the VOC folder a project was made for (found
+where the app keeps it, :mod:`vocgui.core.project.location`) or a team project's
+``postgresql://`` URL. FOLDER is loaded like any source
 (a plain folder of images, searched recursively, or a VOC root): images without an
 annotation arrive unlabeled. Files already in the project are skipped and counted.
 Exit code: 0 done (also when everything was there already), 2 bad input.
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: numpy and pandas are not for --help.
     from vocgui.core.project import ProjectError
     from vocgui.core.project.location import open_project_for
+    from vocgui.core.project.team_url import shown_location
     from vocgui.core.voc import load_voc
     from vocgui.core.wording import plural
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             added = project.add_images(dataset)
         except ProjectError as exc:
             return _fail(exc)
-        print(f"{project.path}: {added.report()}; the project now has "
+        print(f"{shown_location(project.location)}: {added.report()}; the project now has "
               f"{plural(len(project.images), 'image')}, {project.n_unlabeled:,} of them "
               "unlabeled")
     return 0

@@ -81,6 +81,10 @@ class _LabelCommand(Command):
 
     def _revert(self) -> None:
         p = self.project
+        created = self._after_classes[len(self._classes):]
+        # Others' edits since, on a team project: of these rows, or anywhere when this
+        # command made a class (which undo keeps if someone has used it).
+        p.catch_up(None if created else self.rows)
         columns = [p.classes.index(n) for n in self._after_classes if n in p.classes]
         now = np.zeros_like(self._after)
         kept = [j for j, n in enumerate(self._after_classes) if n in p.classes]
@@ -91,7 +95,6 @@ class _LabelCommand(Command):
             self._labeled, self._after_labeled,
             p.images["labeled"].to_numpy(dtype=bool)[self.rows])
         self._note_left(since, states_since)
-        created = self._after_classes[len(self._classes):]
         if created and p.classes == self._after_classes and not since.any() \
                 and not self._used_elsewhere(created):
             # redo created classes: drop them again in the same transaction
@@ -227,6 +230,7 @@ class SetReview(Command):
                 images["labeled"].to_numpy(dtype=bool)[self.rows])
 
     def _revert(self) -> None:
+        self.project.catch_up(self.rows)  # others' edits since (a team project)
         before = (np.asarray(self._statuses, dtype=object),
                   np.asarray(self._notes, dtype=object), self._labeled)
         merged = [merge_undo(b, a, n) for b, a, n in zip(before, self._after, self._now(),

@@ -27,7 +27,7 @@ from vocgui.core.project.errors import ProjectIOError
 from vocgui.core.project.postgres_dialect import sqlite_column
 from vocgui.core.project.schema import SCHEMA_VERSION
 from vocgui.core.project.stores import Location, open_store
-from vocgui.core.project.team_url import display_url, is_team_url
+from vocgui.core.project.team_url import is_team_url, shown_location
 
 #: Columns holding paths of run files, rewritten into the destination's run folder.
 _RUN_FILE_COLUMNS = {"runs": ("model_path",), "predictions": ("features",)}
@@ -75,8 +75,8 @@ def copy_project(source: Location, target: Location,
             rows = {}
             for table, names in columns.items():
                 if table not in wanted:
-                    raise ProjectIOError(f"{_shown(source)} has a table {table!r} that this "
-                                         "vocgui does not know; nothing was copied")
+                    raise ProjectIOError(f"{shown_location(source)} has a table {table!r} "
+                                         "that this vocgui does not know; nothing was copied")
                 names = [c for c in names if c in wanted[table]]
                 if progress is not None:
                     progress(table)
@@ -85,16 +85,12 @@ def copy_project(source: Location, target: Location,
             for table, n in rows.items():
                 (found,) = dst.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
                 if found != n:
-                    raise ProjectIOError(f"copying {table} to {_shown(target)} wrote {found} "
-                                         f"rows of {n}; nothing was copied")
+                    raise ProjectIOError(f"copying {table} to {shown_location(target)} wrote "
+                                         f"{found} rows of {n}; nothing was copied")
         run_files = _copy_run_files(store.path, target_path)
     finally:
         store.close()
     return CopyReport(rows, run_files)
-
-
-def _shown(location: Location) -> str:
-    return display_url(str(location)) if is_team_url(location) else str(location)
 
 
 def _open_current(source: Location):

@@ -29,7 +29,7 @@ _CHUNK = 2000
 
 
 class RemoteEditsMixin:
-    """apply_remote."""
+    """apply_remote, catch_up."""
 
     def apply_remote(self, note: dict) -> None:
         """Bring memory in step with an edit committed by another process (``note``:
@@ -45,12 +45,23 @@ class RemoteEditsMixin:
                     "SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()
             self.run_events.emit(RunEvent(RUN_ACTIONS[action], int(run)))
             return
-        rows = note.get("rows")
-        classes = reading.read_classes(self._store.conn)
-        if action in ROW_ACTIONS and rows is not None and classes == self._classes:
+        self._refresh(note.get("rows") if action in ROW_ACTIONS else None)
+
+    def catch_up(self, rows=None) -> None:
+        """On a team project, bring memory in step with the database now, for ``rows``
+        (None: everything), with the ChangeEvents of what others changed; nothing on a
+        file (one writer: memory is the file). For what must not act on a memory that
+        may be behind by the last moment of others' edits: undo (which compares each
+        cell with its value now) and adding images (which numbers the new ones)."""
+        if self.is_team:
+            self._refresh(rows)
+
+    def _refresh(self, rows) -> None:
+        """Re-read ``rows`` (None: everything; everything too if the classes changed)."""
+        if rows is not None and reading.read_classes(self._store.conn) == self._classes:
             self._refresh_rows(np.unique(np.asarray(rows, dtype=np.int64)))
-            return
-        self._reload_all()
+        else:
+            self._reload_all()
 
     def _reload_all(self) -> None:
         n_before = len(self._images)

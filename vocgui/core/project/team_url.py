@@ -31,6 +31,12 @@ def display_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
+def shown_location(location: object) -> str:
+    """A project's location as the user sees it: a URL without its password, or the
+    file's path."""
+    return display_url(location) if is_team_url(location) else str(location)
+
+
 def team_anchor(url: str, runs_root: Path) -> Path:
     """The local stand-in for a team project's file: its runs live in ``<anchor>.runs``.
 
