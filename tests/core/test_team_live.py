@@ -43,6 +43,16 @@ with Project.open(sys.argv[1]) as project:
     print(added.rows.tolist(), added.n_already, flush=True)
 """
 
+#: Another annotator's class edits, from a process of its own.
+_CLASS_EDITS = """
+import sys
+from vocgui.core.project import Project
+with Project.open(sys.argv[1]) as project:
+    first, second, third = project.classes[:3]
+    project.merge_classes([first, second], "merged")
+    project.rename_class(third, "renamed")
+"""
+
 
 @pytest.fixture(scope="module")
 def team_dataset(demo_root):
@@ -103,6 +113,28 @@ def test_another_apps_edits_arrive_within_a_second(pg_url, team_dataset, monkeyp
         listener.stop()
         mine.close()
         theirs.close()
+
+
+def test_another_process_merging_and_renaming_classes_reaches_an_open_app(pg_url,
+                                                                          team_dataset):
+    Project.create(pg_url, team_dataset).close()
+    mine = Project.open(pg_url)
+    events = []
+    mine.events.connect(events.append)
+    listener, notes = _listen(mine)
+    try:
+        first, second, third = mine.classes[:3]
+        carried = mine.labels[:, :2].any(axis=1)
+        subprocess.run([sys.executable, "-c", _CLASS_EDITS, pg_url], check=True, timeout=120)
+        _apply_until(mine, notes, lambda: "renamed" in mine.classes)
+        assert not {first, second, third} & set(mine.classes) and "merged" in mine.classes
+        assert np.array_equal(mine.labels[:, mine.classes.index("merged")], carried)
+        assert "classes" in [e.kind for e in events]
+        with Project.open(pg_url, read_only=True) as fresh:
+            assert project_state(mine) == project_state(fresh)
+    finally:
+        listener.stop()
+        mine.close()
 
 
 def test_two_annotators_on_one_image_both_win(pg_url, team_dataset):
