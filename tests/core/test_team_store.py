@@ -74,6 +74,9 @@ def test_the_schema_is_the_sqlite_ddl_translated():
     assert to_postgres("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)") == \
         "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT)"
     assert "rowid BIGSERIAL PRIMARY KEY" in to_postgres("CREATE TABLE o (name TEXT)")
+    # another table's id, always given: no sequence to catch up after each insert
+    assert to_postgres("CREATE TABLE e (image_id INTEGER PRIMARY KEY)") == \
+        "CREATE TABLE e (image_id BIGINT PRIMARY KEY)"
     assert to_postgres("SELECT 'a?b%', ? FROM t") == "SELECT 'a?b%', %s FROM t"
 
 

@@ -24,6 +24,7 @@ from vocgui.core.project.labelling import (
     label_tuples,
     next_color,
     set_cells,
+    widen,
 )
 from vocgui.core.project.schema import REVIEW_STATUSES
 
@@ -90,7 +91,7 @@ class LabelEditsMixin:
         check_class_name(name)
         rows = check_rows(rows, len(self._images))
         new_classes = [] if name in self._classes.names else [name]
-        matrix = np.pad(self._labels[rows], ((0, 0), (0, len(new_classes))))
+        matrix = widen(self._labels[rows], len(new_classes))
         matrix[:, (self._classes.names + new_classes).index(name)] = True
         self._commit_labels(rows, matrix, new_classes, "add_label",
                             self._detail(rows=rows.tolist(), label=name),
@@ -175,9 +176,10 @@ class LabelEditsMixin:
         the rows' new labeled states (None: unchanged)."""
         old_states = self._images["labeled"].to_numpy(dtype=bool)[rows]
         states = old_states if labeled is None else labeled
-        old = np.pad(self._labels[rows], ((0, 0), (0, len(new_classes))))
+        old = widen(self._labels[rows], len(new_classes))
         add_r, add_c = np.nonzero(matrix & ~old)
         del_r, del_c = np.nonzero(old & ~matrix)
+        relabeled = rows[np.union1d(add_r, del_r)]
         colors = list(self._classes.colors.values())
         # Only the cells of these rows change, unless a new class is made (its id is read
         # back): a team project then locks just these images.
@@ -196,16 +198,16 @@ class LabelEditsMixin:
             conn.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?)",
                              zip(rows[add_r].tolist(), ids[add_c].tolist(), strict=True))
             flipped = self._write_labeled(conn, rows, old_states, states)
-            record_editor(conn, np.union1d(rows[np.union1d(add_r, del_r)], flipped))
+            changed = np.union1d(relabeled, flipped)  # sorted, as events give rows
+            record_editor(conn, changed)
         if new_classes:
             self._classes.names.extend(new_classes)
             self._classes.ids.extend(new_ids)
             self._classes.colors.update(zip(new_classes, colors[-len(new_classes):],
                                             strict=True))
-            self._labels = np.pad(self._labels, ((0, 0), (0, len(new_classes))))
+            self._labels = widen(self._labels, len(new_classes))
             self.events.emit(ChangeEvent("classes", np.zeros(0, dtype=np.int64), (),
                                          tuple(new_classes)))
-        changed = np.union1d(rows[np.union1d(add_r, del_r)], flipped)
         self._labels[rows] = matrix
         self._refresh_label_cells(changed)
         columns: tuple[str, ...] = ("labels",)

@@ -93,6 +93,15 @@ def label_tuples(matrix: np.ndarray, classes: Sequence[str]) -> list[tuple[str, 
     return [combos[k] for k in inverse.ravel()]
 
 
+def widen(matrix: np.ndarray, n: int) -> np.ndarray:
+    """``matrix`` (bool, rows x classes) with ``n`` all-False columns after its own, for
+    classes an edit creates; ``matrix`` itself for none (np.pad costs 80 us even then,
+    a good part of a one-image edit)."""
+    if n == 0:
+        return matrix
+    return np.concatenate([matrix, np.zeros((len(matrix), n), dtype=bool)], axis=1)
+
+
 def set_cells(frame: pd.DataFrame, rows: np.ndarray, column: str, values) -> None:
     """``frame[column]`` at ``rows`` (ids = the index) becomes ``values`` (one per row; a
     tuple is one value). The one-image edit of an annotator is most edits: it must cost
