@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
 from helpers_project import load_dataset
 
 from vocgui.core.evaluation.agreement import agreement_report
@@ -69,6 +70,31 @@ def test_annotators_on_two_instances_share_the_team_tables(pg_url, voc_sample: P
         assert "sofa" not in ann.labels_of(0) and "sofa" not in ann.labels_of(1)
         # ann's undo changed image 0 only: image 1 is as bob left it
         assert ann.last_editors()[[0, 1]].tolist() == ["ann", "bob"]
+    finally:
+        bob.close()
+        ann.close()
+
+
+def test_a_class_merge_keeps_labels_its_app_had_not_heard_of(pg_url, voc_sample: Path
+                                                             ) -> None:
+    """bob merges two classes with a memory behind ann's last edits: her new label of a
+    merged class moves to the target too (it is not deleted with its class), and an
+    image she gave the target already is not given it twice."""
+    ann = Project.create(pg_url, load_dataset(voc_sample))
+    bob = Project.open(pg_url)
+    try:
+        first, second, target = ann.classes[:3]
+        carries = ann.labels[:, :3].any(axis=1)
+        fresh, both = (int(r) for r in np.flatnonzero(~carries)[:2])
+        ann.add_label([fresh], first)
+        ann.add_label([both], second)
+        ann.add_label([both], target)
+        bob.merge_classes([first, second], target)
+        assert target in bob.labels_of(fresh) and target in bob.labels_of(both)
+        with Project.open(pg_url, read_only=True) as again:
+            assert {first, second} & set(again.classes) == set()
+            assert np.array_equal(again.labels, bob.labels)
+            assert again.labels[[fresh, both], again.classes.index(target)].all()
     finally:
         bob.close()
         ann.close()
