@@ -1,42 +1,56 @@
-"""Input throughput of the training pipelines, and the time from Stop to the end of a run.
+"""Input throughput of the training pipelines, in ``fit`` too, and the time from Stop to
+the end of a run.
 
-    python benchmarks/bench_pipeline.py [--images 600] [--passes 3]
+    python benchmarks/bench_pipeline.py [--images 600] [--rounds 5] [--no-stop]
 
 Writes the demo dataset (600 images) to a temporary folder and, on those same files in
 the same run, at 128x128 and batch 32, measures images per second of:
 
-- the plain ``flow_from_dataframe`` iterator (ImageDataGenerator, rescale; one thread,
-  as ``fit`` uses it by default);
-- vocgui's two pipelines as a run configures them (``flow`` with its worker threads,
-  ``tfdata``), labels and shuffling included; the flow pipeline also as ``fit`` reads it
-  on TensorFlow (Keras' adapter turns a PyDataset into a ``from_generator`` dataset);
-- the ceiling: a bare tf.data read/decode/resize/batch loop (no labels), decoding with
-  ``tf.io.decode_jpeg``'s defaults (integer-fast IDCT, full size) as the tfdata
-  pipeline does, which the flow pipeline's decoder matches (vocgui/training/decode.py).
+- reading every batch once (no model), for the plain ``flow_from_dataframe`` iterator
+  (ImageDataGenerator, rescale; one thread, as ``fit`` uses it by default); vocgui's
+  flow pipeline as ``fit`` reads it on TensorFlow (``make_batches``: a tf.data graph
+  over the PyDataset, vocgui/training/flow_tf.py), as JAX and PyTorch read it (the
+  PyDataset in its ``workers`` threads) and as Keras' own PyDataset adapter reads it on
+  TensorFlow (what ``fit`` did before); vocgui's tf.data pipeline; and the ceiling, a
+  bare tf.data read/decode/resize/batch loop (no labels) decoding with
+  ``tf.io.decode_jpeg``'s defaults (integer-fast IDCT, full size) as the tfdata pipeline
+  does, which the flow pipeline's decoder matches (vocgui/training/decode.py);
+- training, as a run does it on the TensorFlow backend: one epoch of ``fit`` over 480
+  images followed by ``predict`` over the other 120 (the validation pass every epoch of
+  a run makes), for the flow pipeline (``make_batches``), the same PyDataset handed to
+  ``fit`` directly (Keras' adapter) and the tf.data pipeline. The model is a 16x16
+  average pool and one Dense layer, whose step costs next to nothing, so the figure is
+  what ``fit`` gets from the pipeline (a real backbone's step takes most of an epoch).
 
-Each figure is the best of several interleaved passes (load from other processes only
-slows a pass down).
+Timing on a shared machine: one untimed pass (or epoch) of each first, then ``--rounds``
+rounds, each timing every pipeline once in turn; a pipeline's figure is its median over
+the rounds, and each ratio is the median of the ratios within each round (both pipelines
+timed moments apart, so load from other processes mostly cancels out).
 
 Then it stops a small-CNN run mid-epoch, in-process and through the child process, and
-prints the seconds from the Stop request to the run's ``finished`` event. Then the
-ratios to the ceiling: tf.data / ceiling, and last flow_from_dataframe (vocgui's flow
-pipeline) / ceiling, whose target is >= 0.8 (issue 14). ``--no-stop`` skips the Stop
-timings.
+prints the seconds from the Stop request to the run's ``finished`` event (``--no-stop``
+skips this). Then the ratios: in ``fit``, flow / tf.data (target >= 0.8, issue 14); when
+reading, tf.data / ceiling, and last flow (as ``fit`` reads it on TensorFlow) /
+ceiling, whose target is >= 0.8 (issue 14).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["KERAS_BACKEND"] = "tensorflow"  # what the figures are about
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -45,18 +59,20 @@ from vocgui.core.demo import write_demo  # noqa: E402
 from vocgui.core.project import LabelSnapshot  # noqa: E402
 from vocgui.core.voc import load_voc  # noqa: E402
 from vocgui.training.config import Augment, TrainConfig, defaults_for  # noqa: E402
-from vocgui.training.data import flow_batches  # noqa: E402
+from vocgui.training.data import flow_batches, make_batches  # noqa: E402
 from vocgui.training.job import run_training  # noqa: E402
 from vocgui.training.launcher import TrainingProcess  # noqa: E402
 from vocgui.training.reporter import CollectingReporter  # noqa: E402
 from vocgui.training.tfdata import tfdata_batches  # noqa: E402
 
 SIZE, BATCH = 128, 32
+#: Share of the images that train in the fit timings; the rest are the validation pass.
+TRAIN_SHARE = 0.8
 
 
-class _AsFitReadsIt:
+class _KerasAdapter:
     """A PyDataset through Keras' own adapter and enqueuer, as ``fit`` reads it on the
-    TensorFlow backend (one ``from_generator`` dataset, epochs begun and ended)."""
+    TensorFlow backend when handed the PyDataset (one ``from_generator`` dataset)."""
 
     def __init__(self, batches) -> None:
         from keras.src.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
@@ -72,9 +88,9 @@ class _AsFitReadsIt:
 
 
 def _one_pass(batches) -> None:
-    """Pull every batch once, as training would: a PyDataset through ``workers`` threads
-    (what Keras' enqueuer does), a tf.data pipeline by iterating it."""
-    if isinstance(batches, _AsFitReadsIt):
+    """Pull every batch once: a PyDataset through ``workers`` threads (what Keras'
+    enqueuer does on JAX and PyTorch), a tf.data pipeline by iterating it."""
+    if isinstance(batches, _KerasAdapter):
         batches.one_pass()
         return
     if isinstance(batches, tf.data.Dataset):
@@ -89,18 +105,61 @@ def _one_pass(batches) -> None:
             pass
 
 
-def _rates(pipelines: dict, n_images: int, rounds: int) -> dict[str, float]:
-    """Best images/s of each pipeline over ``rounds`` interleaved passes (after a warm-up
-    pass each): other load on a shared machine only ever slows a pass down."""
-    best = dict.fromkeys(pipelines, 0.0)
-    for batches in pipelines.values():
+def _timed_rounds(runs: dict[str, Callable[[], float]], rounds: int) -> list[dict[str, float]]:
+    """Each run's images/s in every round (after one untimed call each); the runs of a
+    round go one after another, so each round's ratios compare like with like."""
+    for run in runs.values():
+        run()
+    return [{name: run() for name, run in runs.items()} for _ in range(rounds)]
+
+
+def _median(results: list[dict[str, float]], name: str, baseline: str | None = None) -> float:
+    """The median over the rounds of ``name``'s images/s, or of its ratio to ``baseline``
+    within each round."""
+    return statistics.median(r[name] / (r[baseline] if baseline else 1.0) for r in results)
+
+
+def _reading(batches, n_images: int) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
         _one_pass(batches)
-    for _ in range(rounds):
-        for name, batches in pipelines.items():
-            start = time.perf_counter()
-            _one_pass(batches)
-            best[name] = max(best[name], n_images / (time.perf_counter() - start))
-    return best
+        return n_images / (time.perf_counter() - start)
+
+    return run
+
+
+class _EpochTimer(keras.callbacks.Callback):
+    """Seconds of the last epoch, from its start to the end of the validation pass."""
+
+    def __init__(self, val) -> None:
+        super().__init__()
+        self.val, self.seconds = val, 0.0
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        self.model.predict(self.val, verbose=0)
+        self.seconds = time.perf_counter() - self._start
+
+
+def _probe_model(n_classes: int) -> keras.Model:
+    """A model whose step costs next to nothing: the input pipeline sets the pace."""
+    inputs = keras.Input((SIZE, SIZE, 3))
+    pooled = keras.layers.Flatten()(keras.layers.AveragePooling2D(16)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(n_classes, activation="sigmoid")(pooled))
+    model.compile("adam", "binary_crossentropy")
+    return model
+
+
+def _training(train, val, n_images: int, n_classes: int) -> Callable[[], float]:
+    model, timer = _probe_model(n_classes), _EpochTimer(val)
+
+    def run() -> float:
+        model.fit(train, epochs=1, verbose=0, callbacks=[timer], shuffle=False)
+        return n_images / timer.seconds
+
+    return run
 
 
 def _plain_flow(paths, labels, classes):
@@ -164,10 +223,51 @@ def _print_stop_times(dataset, paths, labels, classes, tmp: Path) -> None:
           f"(process exited after {to_exit:.2f} s)")
 
 
+def _reading_rates(paths, labels, classes, common: dict, rounds: int):
+    n = len(paths)
+    names = {"plain": "plain flow_from_dataframe iterator",
+             "flow": "vocgui flow, as fit reads it on TensorFlow",
+             "threads": f"vocgui flow, its {common['workers']} threads (JAX, PyTorch)",
+             "adapter": "vocgui flow through Keras' PyDataset adapter",
+             "tfdata": "vocgui tfdata", "ceiling": "ceiling: bare tf.data decode/resize"}
+    results = _timed_rounds({
+        names["plain"]: _reading(_plain_flow(paths, labels, classes), n),
+        names["flow"]: _reading(make_batches("flow", paths, labels, classes, **common), n),
+        names["threads"]: _reading(flow_batches(paths, labels, classes, **common), n),
+        names["adapter"]: _reading(
+            _KerasAdapter(flow_batches(paths, labels, classes, **common)), n),
+        names["tfdata"]: _reading(tfdata_batches(paths, labels, classes, **common), n),
+        names["ceiling"]: _reading(_ceiling(paths), n),
+    }, rounds)
+    return names, results
+
+
+def _training_rates(paths, labels, classes, common: dict, rounds: int):
+    n_train = int(len(paths) * TRAIN_SHARE)
+    train = (paths[:n_train], labels[:n_train], classes)
+    val = (paths[n_train:], labels[n_train:], classes)
+    unshuffled = {**common, "shuffle": False}
+    names = {"flow": "fit + predict: vocgui flow (make_batches)",
+             "adapter": "fit + predict: vocgui flow via Keras' adapter",
+             "tfdata": "fit + predict: vocgui tfdata"}
+    results = _timed_rounds({
+        names["flow"]: _training(make_batches("flow", *train, **common),
+                                 make_batches("flow", *val, **unshuffled), len(paths),
+                                 len(classes)),
+        names["adapter"]: _training(flow_batches(*train, **common),
+                                    flow_batches(*val, **unshuffled), len(paths),
+                                    len(classes)),
+        names["tfdata"]: _training(tfdata_batches(*train, **common),
+                                   tfdata_batches(*val, **unshuffled), len(paths),
+                                   len(classes)),
+    }, rounds)
+    return names, results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=600)
-    parser.add_argument("--passes", type=int, default=5, help="timed passes per pipeline")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per pipeline")
     parser.add_argument("--no-stop", action="store_true", help="skip the Stop timings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,35 +276,29 @@ def main() -> None:
         paths = dataset.absolute_paths()
         labels = list(dataset.images["labels"])
         classes = list(dataset.classes)
-        n = len(paths)
-        config = TrainConfig()
         common = {"target_size": SIZE, "batch_size": BATCH, "shuffle": True, "seed": 0,
-                  "workers": config.workers}
-        flow_name, tfdata_name = f"vocgui flow ({config.workers} threads)", "vocgui tfdata"
-        ceiling_name = "ceiling: bare tf.data decode/resize"
-        plain_name = "plain flow_from_dataframe iterator"
-        fit_name = "vocgui flow as fit reads it on TensorFlow"
-        rates = _rates({
-            plain_name: _plain_flow(paths, labels, classes),
-            flow_name: flow_batches(paths, labels, classes, **common),
-            fit_name: _AsFitReadsIt(flow_batches(paths, labels, classes, **common)),
-            tfdata_name: tfdata_batches(paths, labels, classes, **common),
-            ceiling_name: _ceiling(paths),
-        }, n, args.passes)
-        print(f"{n} demo images at {SIZE}x{SIZE}, batch {BATCH}, best of {args.passes} "
-              f"passes, {os.cpu_count()} CPUs")
-        for name, rate in rates.items():
-            print(f"  {name:<45} {rate:8.0f} img/s")
+                  "workers": TrainConfig().workers}
+        read_names, reading = _reading_rates(paths, labels, classes, common, args.rounds)
+        fit_names, training = _training_rates(paths, labels, classes, common, args.rounds)
+        print(f"{len(paths)} demo images at {SIZE}x{SIZE}, batch {BATCH}, median of "
+              f"{args.rounds} rounds, {os.cpu_count()} CPUs, load "
+              f"{os.getloadavg()[0]:.1f}")
+        for results in (reading, training):
+            for name in results[0]:
+                print(f"  {name:<48} {_median(results, name):8.0f} img/s")
 
         if not args.no_stop:
             _print_stop_times(dataset, paths, labels, classes, Path(tmp))
-        print(f"plain flow_from_dataframe / ceiling: "
-              f"{rates[plain_name] / rates[ceiling_name]:.2f}")
-        print(f"vocgui flow as fit reads it on TensorFlow / ceiling: "
-              f"{rates[fit_name] / rates[ceiling_name]:.2f}")
-        print(f"vocgui tf.data / ceiling: {rates[tfdata_name] / rates[ceiling_name]:.2f}")
-        print(f"vocgui flow_from_dataframe / ceiling: "
-              f"{rates[flow_name] / rates[ceiling_name]:.2f}")
+        print(f"fit: vocgui flow via Keras' adapter / vocgui tfdata: "
+              f"{_median(training, fit_names['adapter'], fit_names['tfdata']):.2f}")
+        print(f"fit: vocgui flow / vocgui tfdata: "
+              f"{_median(training, fit_names['flow'], fit_names['tfdata']):.2f}")
+        ceiling = read_names["ceiling"]
+        for key in ("plain", "adapter", "threads", "tfdata"):
+            print(f"{read_names[key]} / ceiling: "
+                  f"{_median(reading, read_names[key], ceiling):.2f}")
+        print(f"vocgui flow_from_dataframe (as fit reads it on TensorFlow) / ceiling: "
+              f"{_median(reading, read_names['flow'], ceiling):.2f}")
 
 
 if __name__ == "__main__":

@@ -78,3 +78,26 @@ def test_augmentation_changes_pixels_not_labels(paths, build):
     np.testing.assert_array_equal(augmented[1], plain[1])
     assert augmented[0].shape == plain[0].shape
     assert np.abs(augmented[0] - plain[0]).mean() > 0.01
+
+
+@pytest.mark.parametrize("augment", [None, Augment(horizontal_flip=True, shift=0.2)])
+def test_flow_on_tensorflow_reads_the_pydatasets_exact_batches(paths, augment):
+    # fit on TensorFlow reads the flow pipeline through a tf.data graph (flow_tf.py):
+    # the same arrays bit for bit, dtypes included, in the same order, epoch after epoch.
+    from vocgui.training.flow_tf import flow_dataset
+
+    def build():
+        return flow_batches(paths, LABELS, CLASSES, target_size=32, batch_size=3,
+                            shuffle=True, seed=5, augment=augment, weights=np.arange(7.0))
+
+    pydataset, dataset = build(), flow_dataset(build())
+    for _ in range(2):
+        expected = [pydataset[i] for i in range(len(pydataset))]
+        pydataset.on_epoch_end()
+        got = [tuple(np.asarray(a) for a in batch) for batch in dataset]
+        assert len(got) == len(expected) == 3
+        for want, have in zip(expected, got, strict=True):
+            assert [a.dtype for a in have] == [a.dtype for a in want]
+            for a, b in zip(want, have, strict=True):
+                np.testing.assert_array_equal(b, a)
+    assert expected[0][1].tolist() != _collect(build())[1][:3].tolist()  # epoch 2 reshuffled

@@ -93,8 +93,9 @@ def test_a_tiff_is_excluded_by_name_from_a_tfdata_run(copied_snapshot: LabelSnap
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("pipeline", ["tfdata", "flow"])
 def test_an_image_deleted_mid_run_stops_it_cleanly_naming_the_file(
-        copied_snapshot: LabelSnapshot, tmp_path: Path) -> None:
+        copied_snapshot: LabelSnapshot, tmp_path: Path, pipeline: str) -> None:
     from test_job import tiny
 
     from vocgui.training.job import run_training
@@ -109,11 +110,12 @@ def test_an_image_deleted_mid_run_stops_it_cleanly_naming_the_file(
         return False
 
     reporter = CollectingReporter(stop_after=delete_on_first_batch)
-    result = run_training(copied_snapshot, tiny(epochs=2), tmp_path / "run", reporter)
+    result = run_training(copied_snapshot, tiny(epochs=2, pipeline=pipeline), tmp_path / "run",
+                          reporter)
     assert (result.status, result.reason) == ("failed", "image_changed"), result.message
     assert "120 images changed during the run" in result.message
     assert sum(str(path) in result.message for path in victims) == 5  # the first five named
-    assert "NotFoundError" not in result.message
+    assert "NotFoundError" not in result.message and "UnknownError" not in result.message
     excluded = reporter.of_type("excluded")
     assert {e["file"] for e in excluded} == {str(p) for p in victims}
     assert all("file not found" in e["reason"] for e in excluded)

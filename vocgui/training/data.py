@@ -22,6 +22,9 @@ the ImageDataGenerator's random transforms), made a first-class path:
 - Reproducible with threads: the epoch order and each batch's random transforms come
   from generators seeded by (seed, epoch, batch), not from NumPy's global state that
   Keras' iterator reseeds from whichever thread runs.
+- On the TensorFlow backend ``fit`` reads it through a tf.data graph of batch numbers
+  (:func:`as_keras_input`, :mod:`vocgui.training.flow_tf`) rather than Keras' PyDataset
+  adapter, which cost it a third of its speed there; JAX and PyTorch read the PyDataset.
 """
 
 from __future__ import annotations
@@ -72,36 +75,66 @@ class MultiHotBatches(keras.utils.PyDataset):
         for row, columns in enumerate(iterator.classes):
             labels[row, columns] = 1.0
         self._labels = labels[:, :n_classes]
-        self._order = self._epoch_order()
+        self._order = (0, self._epoch_order(0))
 
-    def _epoch_order(self) -> np.ndarray:
+    @property
+    def scaled_in_batches(self) -> bool:
+        """Whether :meth:`arrays` gives float32 images already scaled (when augmenting:
+        the random transforms work on floats) rather than uint8 pixels."""
+        return self._augments
+
+    @property
+    def weighted(self) -> bool:
+        """Whether batches carry a third array, per-image weights (float64)."""
+        return self.iterator.sample_weight is not None or self.pad_to > 1
+
+    @property
+    def rescale(self) -> float:
+        """The factor that turns uint8 pixels into the model's inputs (1/255)."""
+        return self.iterator.image_data_generator.rescale
+
+    def _epoch_order(self, epoch: int) -> np.ndarray:
         n = self.iterator.samples
         if not self.iterator.shuffle:
             return np.arange(n)
-        return np.random.default_rng((self.seed, self.epoch)).permutation(n)
+        return np.random.default_rng((self.seed, epoch)).permutation(n)
+
+    def _rows(self, epoch: int) -> np.ndarray:
+        cached_epoch, order = self._order  # one tuple: threads read it whole
+        if cached_epoch != epoch:
+            order = self._epoch_order(epoch)
+            self._order = (epoch, order)
+        return order
 
     def __len__(self) -> int:
         return len(self.iterator)
 
     def __getitem__(self, index: int):
+        x, *rest = self.arrays(self.epoch, index)
+        if not self._augments:
+            x = np.multiply(x, np.float32(self.rescale), dtype=np.float32)
+        return (x, *rest)
+
+    def arrays(self, epoch: int, index: int) -> tuple[np.ndarray, ...]:
+        """Batch ``index`` of ``epoch`` as ``(x, y)`` or ``(x, y, weights)``, a pure
+        function of (seed, epoch, index); ``x`` is uint8 pixels, which ``__getitem__``
+        scales to floats, unless :attr:`scaled_in_batches`."""
         it = self.iterator
-        rows = self._order[index * it.batch_size:(index + 1) * it.batch_size]
+        rows = self._rows(epoch)[index * it.batch_size:(index + 1) * it.batch_size]
         real = len(rows)
         if self.pad_to > 1 and real % self.pad_to:
             rows = np.concatenate([rows, np.repeat(rows[-1:], self.pad_to - real % self.pad_to)])
-        pixels = read_batch([it.filepaths[r] for r in rows], it.target_size[0], self.antialias)
-        generator = it.image_data_generator
+        x = read_batch([it.filepaths[r] for r in rows], it.target_size[0], self.antialias)
         if self._augments:
-            x = pixels.astype(np.float32)
+            generator = it.image_data_generator
+            x = x.astype(np.float32)
             with _GLOBAL_RNG_LOCK:
-                np.random.seed((self.seed * 1_000_003 + self.epoch * 10_007 + index) % 2**32)
+                np.random.seed((self.seed * 1_000_003 + epoch * 10_007 + index) % 2**32)
                 params = [generator.get_random_transform(x.shape[1:]) for _ in rows]
             for i, p in enumerate(params):
                 x[i] = generator.standardize(generator.apply_transform(x[i], p))
-        else:
-            x = np.multiply(pixels, np.float32(generator.rescale), dtype=np.float32)
         batch = (x, self._labels[rows])
-        if it.sample_weight is not None or self.pad_to > 1:
+        if self.weighted:
             weights = (np.ones(len(rows)) if it.sample_weight is None
                        else np.asarray(it.sample_weight[rows], dtype=np.float64))
             weights[real:] = 0.0
@@ -110,7 +143,6 @@ class MultiHotBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self) -> None:
         self.epoch += 1
-        self._order = self._epoch_order()
 
 
 def image_data_generator(augment: Augment | None) -> ImageDataGenerator:
@@ -173,11 +205,24 @@ def flow_batches(
     return MultiHotBatches(iterator, len(classes), workers, seed, antialias, pad_to)
 
 
+def as_keras_input(batches: MultiHotBatches):
+    """What ``fit``/``predict`` should read for ``batches``: the PyDataset itself on JAX
+    and PyTorch, a tf.data.Dataset over it on TensorFlow
+    (:func:`vocgui.training.flow_tf.flow_dataset`: the same batches, without the cost of
+    Keras' PyDataset adapter there)."""
+    if keras.backend.backend() != "tensorflow":
+        return batches
+    from vocgui.training.flow_tf import flow_dataset
+
+    return flow_dataset(batches)
+
+
 def make_batches(pipeline: str, *args, **kwargs):
-    """``flow_batches`` for pipeline "flow", ``tfdata_batches`` for "tfdata" (which needs
-    TensorFlow installed, whichever backend Keras runs)."""
+    """The input ``fit`` reads: ``flow_batches`` for pipeline "flow" (through
+    :func:`as_keras_input`), ``tfdata_batches`` for "tfdata" (which needs TensorFlow
+    installed, whichever backend Keras runs)."""
     if pipeline == "flow":
-        return flow_batches(*args, **kwargs)
+        return as_keras_input(flow_batches(*args, **kwargs))
     if kwargs.pop("pad_to", 1) > 1:
         raise ConfigError("training data-parallel over several devices on JAX needs the "
                           "flow pipeline (tf.data cannot split a short last batch evenly)")

@@ -27,12 +27,15 @@ def image_read_errors() -> tuple[type[BaseException], ...]:
 
     TensorFlow's count only where it is loaded (a tf.data run has imported it by then):
     the flow pipeline runs on every Keras backend, with or without TensorFlow installed.
+    On TensorFlow the flow pipeline's own ``OSError`` arrives as an ``UnknownError``
+    (raised inside ``tf.numpy_function``); a fit failing for another reason is raised
+    again once no image turns out changed.
     """
     errors: tuple[type[BaseException], ...] = (OSError, UnidentifiedImageError)
     tf = sys.modules.get("tensorflow")
     if tf is not None and hasattr(tf, "errors"):
         errors += (tf.errors.NotFoundError, tf.errors.InvalidArgumentError,
-                   tf.errors.DataLossError)
+                   tf.errors.DataLossError, tf.errors.UnknownError)
     return errors
 
 _SHOWN = 5

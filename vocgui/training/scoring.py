@@ -33,7 +33,7 @@ from vocgui.core.embedding_map import FEATURES_FILE
 from vocgui.training import events
 from vocgui.training.callbacks import StopChecker
 from vocgui.training.config import TrainConfig
-from vocgui.training.data import flow_batches  # the validation preprocessing
+from vocgui.training.data import as_keras_input, flow_batches  # the validation preprocessing
 from vocgui.training.features import save_features
 from vocgui.training.preprocessing import Preprocessing
 from vocgui.training.reporter import Reporter
@@ -84,10 +84,10 @@ def _batches(config: TrainConfig, paths: Sequence[str], antialias: bool, ignore_
     """Unshuffled, unaugmented batches of ``paths`` through the run's pipeline; with
     ``pad_to`` > 1 (flow only) a short batch is padded to a multiple of it."""
     if config.pipeline == "flow":
-        return flow_batches(paths, [()] * len(paths), ["x"], target_size=config.target_size,
-                            batch_size=batch_size, shuffle=False, workers=config.workers,
-                            pad_to=pad_to,
-                            preprocessing=Preprocessing("flow", config.target_size, antialias))
+        return as_keras_input(flow_batches(
+            paths, [()] * len(paths), ["x"], target_size=config.target_size,
+            batch_size=batch_size, shuffle=False, workers=config.workers, pad_to=pad_to,
+            preprocessing=Preprocessing("flow", config.target_size, antialias)))
     if pad_to > 1:  # training refuses tf.data over several devices, so no run gets here
         raise ValueError("scoring data-parallel over several devices needs the flow pipeline")
     # TensorFlow only for the tf.data pipeline: flow runs score without it (any backend).
