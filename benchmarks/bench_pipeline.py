@@ -1,7 +1,7 @@
 """Input throughput of the training pipelines, in ``fit`` too, and the time from Stop to
 the end of a run.
 
-    python benchmarks/bench_pipeline.py [--images 600] [--rounds 5] [--no-stop]
+    python benchmarks/bench_pipeline.py [--images 600] [--rounds 9] [--no-stop]
 
 Writes the demo dataset (600 images) to a temporary folder and, on those same files in
 the same run, at 128x128 and batch 32, measures images per second of:
@@ -20,12 +20,14 @@ the same run, at 128x128 and batch 32, measures images per second of:
   a run makes), for the flow pipeline (``make_batches``), the same PyDataset handed to
   ``fit`` directly (Keras' adapter) and the tf.data pipeline. The model is a 16x16
   average pool and one Dense layer, whose step costs next to nothing, so the figure is
-  what ``fit`` gets from the pipeline (a real backbone's step takes most of an epoch).
+  what ``fit`` gets from the pipeline (a real backbone's step takes most of an epoch);
+  images per second over all 600.
 
 Timing on a shared machine: one untimed pass (or epoch) of each first, then ``--rounds``
 rounds, each timing every pipeline once in turn; a pipeline's figure is its median over
 the rounds, and each ratio is the median of the ratios within each round (both pipelines
-timed moments apart, so load from other processes mostly cancels out).
+timed moments apart, so load from other processes mostly cancels out). Beside each
+figure: this process's CPU milliseconds per image, which the load hardly changes.
 
 Then it stops a small-CNN run mid-epoch, in-process and through the child process, and
 prints the seconds from the Stop request to the run's ``finished`` event (``--no-stop``
@@ -105,25 +107,49 @@ def _one_pass(batches) -> None:
             pass
 
 
-def _timed_rounds(runs: dict[str, Callable[[], float]], rounds: int) -> list[dict[str, float]]:
-    """Each run's images/s in every round (after one untimed call each); the runs of a
-    round go one after another, so each round's ratios compare like with like."""
+#: A timed run: (images, seconds) of one pass or epoch.
+Run = Callable[[], tuple[int, float]]
+
+
+def _timed_rounds(runs: dict[str, Run], rounds: int) -> list[dict[str, tuple[float, float]]]:
+    """Each run's (images/s, CPU ms of this process per image) in every round, after one
+    untimed call each; the runs of a round go one after another (every other round in
+    reverse, so none always follows the same one), so each round's ratios compare like
+    with like. CPU time hardly depends on the load from other processes."""
     for run in runs.values():
         run()
-    return [{name: run() for name, run in runs.items()} for _ in range(rounds)]
+    results = []
+    for round_ in range(rounds):
+        results.append({})
+        order = list(runs.items())
+        for name, run in order if round_ % 2 == 0 else order[::-1]:
+            cpu = time.process_time()
+            images, seconds = run()
+            results[-1][name] = (images / seconds, 1000 * (time.process_time() - cpu) / images)
+    return results
 
 
-def _median(results: list[dict[str, float]], name: str, baseline: str | None = None) -> float:
-    """The median over the rounds of ``name``'s images/s, or of its ratio to ``baseline``
-    within each round."""
-    return statistics.median(r[name] / (r[baseline] if baseline else 1.0) for r in results)
+def _median(results: list[dict[str, tuple[float, float]]], name: str,
+            baseline: str | None = None, column: int = 0) -> float:
+    """The median over the rounds of ``name``'s images/s (``column`` 1: CPU ms per
+    image), or of its ratio to ``baseline``'s within each round."""
+    return statistics.median(r[name][column] / (r[baseline][column] if baseline else 1.0)
+                             for r in results)
 
 
-def _reading(batches, n_images: int) -> Callable[[], float]:
-    def run() -> float:
+def _ratio(results: list[dict[str, tuple[float, float]]], name: str, baseline: str) -> str:
+    """The median ratio of ``name`` to ``baseline``, and the middle half of the rounds'."""
+    ratios = sorted(r[name][0] / r[baseline][0] for r in results)
+    quarter = len(ratios) // 4
+    return (f"{statistics.median(ratios):.2f} (middle half of the rounds "
+            f"{ratios[quarter]:.2f}-{ratios[-1 - quarter]:.2f})")
+
+
+def _reading(batches, n_images: int) -> Run:
+    def run() -> tuple[int, float]:
         start = time.perf_counter()
         _one_pass(batches)
-        return n_images / (time.perf_counter() - start)
+        return n_images, time.perf_counter() - start
 
     return run
 
@@ -152,12 +178,12 @@ def _probe_model(n_classes: int) -> keras.Model:
     return model
 
 
-def _training(train, val, n_images: int, n_classes: int) -> Callable[[], float]:
+def _training(train, val, n_images: int, n_classes: int) -> Run:
     model, timer = _probe_model(n_classes), _EpochTimer(val)
 
-    def run() -> float:
+    def run() -> tuple[int, float]:
         model.fit(train, epochs=1, verbose=0, callbacks=[timer], shuffle=False)
-        return n_images / timer.seconds
+        return n_images, timer.seconds
 
     return run
 
@@ -230,8 +256,9 @@ def _reading_rates(paths, labels, classes, common: dict, rounds: int):
              "threads": f"vocgui flow, its {common['workers']} threads (JAX, PyTorch)",
              "adapter": "vocgui flow through Keras' PyDataset adapter",
              "tfdata": "vocgui tfdata", "ceiling": "ceiling: bare tf.data decode/resize"}
+    plain = _plain_flow(paths, labels, classes)  # it drops the images with no label
     results = _timed_rounds({
-        names["plain"]: _reading(_plain_flow(paths, labels, classes), n),
+        names["plain"]: _reading(plain, plain.samples),
         names["flow"]: _reading(make_batches("flow", paths, labels, classes, **common), n),
         names["threads"]: _reading(flow_batches(paths, labels, classes, **common), n),
         names["adapter"]: _reading(
@@ -267,7 +294,7 @@ def _training_rates(paths, labels, classes, common: dict, rounds: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=600)
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per pipeline")
+    parser.add_argument("--rounds", type=int, default=9, help="timed rounds per pipeline")
     parser.add_argument("--no-stop", action="store_true", help="skip the Stop timings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -285,20 +312,21 @@ def main() -> None:
               f"{os.getloadavg()[0]:.1f}")
         for results in (reading, training):
             for name in results[0]:
-                print(f"  {name:<48} {_median(results, name):8.0f} img/s")
+                print(f"  {name:<48} {_median(results, name):6.0f} img/s "
+                      f"{_median(results, name, column=1):6.2f} CPU ms/img")
 
         if not args.no_stop:
             _print_stop_times(dataset, paths, labels, classes, Path(tmp))
         print(f"fit: vocgui flow via Keras' adapter / vocgui tfdata: "
               f"{_median(training, fit_names['adapter'], fit_names['tfdata']):.2f}")
         print(f"fit: vocgui flow / vocgui tfdata: "
-              f"{_median(training, fit_names['flow'], fit_names['tfdata']):.2f}")
+              f"{_ratio(training, fit_names['flow'], fit_names['tfdata'])}")
         ceiling = read_names["ceiling"]
         for key in ("plain", "adapter", "threads", "tfdata"):
             print(f"{read_names[key]} / ceiling: "
                   f"{_median(reading, read_names[key], ceiling):.2f}")
         print(f"vocgui flow_from_dataframe (as fit reads it on TensorFlow) / ceiling: "
-              f"{_median(reading, read_names['flow'], ceiling):.2f}")
+              f"{_ratio(reading, read_names['flow'], ceiling)}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ and Pillow's errors, as before; grey JPEGs and PNGs within a grey level of tf.da
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import tensorflow as tf
 from keras.src.utils import image_utils
 from PIL import Image
 
-from vocgui.training.decode import dct_factor, read_resized
+from vocgui.training.decode import dct_factor, read_batch, read_resized
 
 SIZE = 48
 
@@ -58,3 +59,14 @@ def test_dct_factor_leaves_twice_the_target_on_both_sides():
     assert dct_factor(500, 375, 128) == 1   # 375 < 4 x 128
     assert dct_factor(4000, 3000, 224) == 4  # 1000 x 750 >= 448; 1/8 would leave 375
     assert dct_factor(8000, 6000, 64) == 8
+
+
+def test_a_batch_decoded_in_threads_equals_one_decoded_in_turn(voc_sample, tmp_path):
+    paths = [str(p) for p in sorted((voc_sample / "JPEGImages").glob("*.jpg"))[:6]]
+    with ThreadPoolExecutor(2) as pool:
+        np.testing.assert_array_equal(read_batch(paths, SIZE, False, pool),
+                                      read_batch(paths, SIZE, False))
+        broken = tmp_path / "broken.jpg"
+        broken.write_bytes(b"\xff\xd8 not a jpeg")
+        with pytest.raises(OSError):  # a worker's error reaches the caller, as in turn
+            read_batch([*paths, str(broken)], SIZE, False, pool)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
@@ -64,6 +65,10 @@ class MultiHotBatches(keras.utils.PyDataset):
         #: is padded with copies of its last image, weighted 0 (predictions: cut off).
         self.pad_to = pad_to
         self.epoch = 0
+        # The images of a batch decode in parallel too: the first batch of an epoch and
+        # the last ones do not wait on one thread while the others idle.
+        self._pool = (ThreadPoolExecutor(workers, thread_name_prefix="vocgui-decode")
+                      if workers > 1 else None)
         generator = iterator.image_data_generator
         self._augments = bool(generator and any((
             generator.rotation_range, generator.width_shift_range,
@@ -124,7 +129,8 @@ class MultiHotBatches(keras.utils.PyDataset):
         real = len(rows)
         if self.pad_to > 1 and real % self.pad_to:
             rows = np.concatenate([rows, np.repeat(rows[-1:], self.pad_to - real % self.pad_to)])
-        x = read_batch([it.filepaths[r] for r in rows], it.target_size[0], self.antialias)
+        x = read_batch([it.filepaths[r] for r in rows], it.target_size[0], self.antialias,
+                       self._pool)
         if self._augments:
             generator = it.image_data_generator
             x = x.astype(np.float32)

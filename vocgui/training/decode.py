@@ -22,6 +22,7 @@ The GIL is released while decoding and resizing, so threads decode in parallel.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 import cv2
@@ -85,9 +86,18 @@ def read_resized(path: str | Path, size: int, antialias: bool) -> np.ndarray:
     return cv2.resize(rgb, (size, size), interpolation=cv2.INTER_LINEAR)
 
 
-def read_batch(paths, size: int, antialias: bool) -> np.ndarray:
-    """``read_resized`` of each path, stacked: (len(paths), size, size, 3) uint8."""
+def read_batch(paths, size: int, antialias: bool, pool: Executor | None = None) -> np.ndarray:
+    """``read_resized`` of each path, stacked: (len(paths), size, size, 3) uint8; in
+    ``pool``'s threads when given (the images of one batch decode in parallel)."""
     batch = np.empty((len(paths), size, size, 3), dtype=np.uint8)
-    for i, path in enumerate(paths):
-        batch[i] = read_resized(path, size, antialias)
+
+    def read(i: int) -> None:
+        batch[i] = read_resized(paths[i], size, antialias)
+
+    if pool is None:
+        for i in range(len(paths)):
+            read(i)
+    else:
+        for _ in pool.map(read, range(len(paths))):  # re-raises a worker's error here
+            pass
     return batch

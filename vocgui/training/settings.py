@@ -79,7 +79,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("imbalance", "Imbalance", "choice", choices=IMBALANCE),
     Setting("pipeline", "Pipeline", "choice", choices=PIPELINES,
             help="flow = flow_from_dataframe (any backend), tfdata = tf.data (needs "
-            "TensorFlow, faster on it); the same pixels"),
+            "TensorFlow); the same pixels, about the same speed"),
     Setting("split", "Split", "choice", choices=SPLITS),
     Setting("val_fraction", "Validation fraction", "float", 0.05, 0.9, 0.05, metavar="F"),
     Setting("folds", "Cross-validate, K folds:", "special", metavar="K",
