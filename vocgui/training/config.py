@@ -70,8 +70,8 @@ class TrainConfig:
     augment: Augment = field(default_factory=Augment)
     #: "flow": ImageDataGenerator.flow_from_dataframe (the Keras reference, any backend);
     #: "tfdata": tf.data decode/resize (needs TensorFlow). The same labels, pixels within
-    #: one grey level (tests/training/test_pixel_tolerance.py) and, in fit, about the
-    #: same speed on every backend (benchmarks/bench_pipeline.py).
+    #: one grey level (tests/training/test_pixel_tolerance.py); flow trains at about
+    #: tf.data's speed on TensorFlow (benchmarks/bench_pipeline.py).
     pipeline: str = "tfdata"
     #: "imagenet", "none", or a path to a weights file (.h5/.weights.h5) for the base.
     weights: str = "imagenet"
