@@ -79,7 +79,8 @@ def test_a_class_merge_keeps_labels_its_app_had_not_heard_of(pg_url, voc_sample:
                                                              ) -> None:
     """bob merges two classes with a memory behind ann's last edits: her new label of a
     merged class moves to the target too (it is not deleted with its class), and an
-    image she gave the target already is not given it twice."""
+    image she gave the target already is not given it twice. A class she has just made
+    is the one bob's label of the same name uses."""
     ann = Project.create(pg_url, load_dataset(voc_sample))
     bob = Project.open(pg_url)
     try:
@@ -91,6 +92,9 @@ def test_a_class_merge_keeps_labels_its_app_had_not_heard_of(pg_url, voc_sample:
         ann.add_label([both], target)
         bob.merge_classes([first, second], target)
         assert target in bob.labels_of(fresh) and target in bob.labels_of(both)
+        ann.add_label([fresh], "zebra")  # a new class, which bob has not heard of
+        bob.add_label([both], "zebra")  # the same class, not a second one (nor a refusal)
+        assert bob.classes.count("zebra") == 1 and "zebra" in bob.labels_of(fresh)
         with Project.open(pg_url, read_only=True) as again:
             assert {first, second} & set(again.classes) == set()
             assert np.array_equal(again.labels, bob.labels)

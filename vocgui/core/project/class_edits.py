@@ -8,9 +8,7 @@ Undo restores object names exactly from an :data:`ObjectNames` taken before the 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -18,32 +16,16 @@ from vocgui.core.project.change_events import ChangeEvent
 from vocgui.core.project.image_editors import record_editor
 from vocgui.core.project.labelling import check_class_name, check_color, check_rows, next_color
 from vocgui.core.project.reading import ClassTable
+from vocgui.core.project.remote_edits import caught_up
 
 #: (object rowids, their names): what undo needs to put object names back exactly.
 ObjectNames = tuple[list[int], list[str]]
-_Edit = TypeVar("_Edit", bound=Callable)
-
-
-def _caught_up(edit: _Edit) -> _Edit:
-    """A class edit works out from memory which images carry which class. On a team
-    project memory may be behind other processes' last edits (a label just given to a
-    class being merged away would be lost), so there the edit runs in one transaction
-    that takes the write lock first (:meth:`Project.batch`), catches memory up, then
-    works out and writes its change; no other edit can come in between."""
-    @functools.wraps(edit)
-    def caught_up(self, *args, **kwargs):
-        if not self.is_team:
-            return edit(self, *args, **kwargs)
-        with self.batch(edit.__name__):
-            self.catch_up()
-            return edit(self, *args, **kwargs)
-    return caught_up  # type: ignore[return-value]
 
 
 class ClassEditsMixin:
     """add_class, rename_class, merge_classes, delete_class, reorder_classes, ..."""
 
-    @_caught_up
+    @caught_up
     def add_class(self, name: str, color: str | None = None) -> None:
         """Append a new, empty class."""
         check_class_name(name)
@@ -54,7 +36,7 @@ class ClassEditsMixin:
         self._apply_classes(names, {**self._classes.colors, name: color}, None, None,
                             "add_class", self._detail(name=name, color=color))
 
-    @_caught_up
+    @caught_up
     def rename_class(self, old: str, new: str, objects: ObjectNames | None = None) -> None:
         """Rename a class; images carrying it keep the label under its new name, and its
         boxes take the new name. ``objects`` (undo only) sets these object names instead."""
@@ -74,7 +56,7 @@ class ClassEditsMixin:
                                      (old, new)))
         self._announce_objects()
 
-    @_caught_up
+    @caught_up
     def merge_classes(self, sources: Sequence[str], target: str) -> None:
         """Give ``target`` to every image carrying any of ``sources``, then delete the
         sources. ``target`` may be one of the sources, another class or a new name (which
@@ -97,7 +79,7 @@ class ClassEditsMixin:
                             also_involved=(*sources, target),
                             object_renames={s: target for s in sources if s != target})
 
-    @_caught_up
+    @caught_up
     def delete_class(self, name: str) -> None:
         """Delete a class; every image carrying it loses that label (others keep theirs)."""
         column = self._class_column(name)
@@ -106,7 +88,7 @@ class ClassEditsMixin:
         self._apply_classes(names, self._classes.colors, None, None, "delete_class",
                             self._detail(name=name, rows=carriers.tolist()))
 
-    @_caught_up
+    @caught_up
     def reorder_classes(self, names: Sequence[str]) -> None:
         """Put the classes in this order (a permutation of :attr:`classes`)."""
         names = list(names)
@@ -115,7 +97,7 @@ class ClassEditsMixin:
         self._apply_classes(names, self._classes.colors, None, None, "reorder_classes",
                             self._detail(order=names))
 
-    @_caught_up
+    @caught_up
     def set_class_color(self, name: str, color: str) -> None:
         self._class_column(name)
         color = check_color(color)
@@ -123,7 +105,7 @@ class ClassEditsMixin:
                             None, None, "set_class_color",
                             self._detail(name=name, color=color), also_involved=(name,))
 
-    @_caught_up
+    @caught_up
     def restore_classes(self, names: Sequence[str], colors: dict[str, str], rows=None,
                         matrix: np.ndarray | None = None,
                         objects: ObjectNames | None = None) -> None:

@@ -38,6 +38,8 @@ class LabelEditsMixin:
         names = check_label_set(labels)
         rows = check_rows(rows, len(self._images))
         new_classes = [n for n in names if n not in self._classes.names]
+        if new_classes and self.may_be_behind():  # another app may have made them
+            return self.caught_up_call("set_labels", lambda: self.set_labels(rows, names))
         all_names = self._classes.names + new_classes
         matrix = np.zeros((len(rows), len(all_names)), dtype=bool)
         matrix[:, [all_names.index(n) for n in names]] = True
@@ -78,6 +80,9 @@ class LabelEditsMixin:
             raise ValueError(f"{len(per_row)} label sets for {len(rows)} rows")
         new_classes = list(dict.fromkeys(n for row in per_row for n in row
                                          if n not in self._classes.names))
+        if new_classes and self.may_be_behind():  # another app may have made them
+            return self.caught_up_call("set_row_labels",
+                                       lambda: self.set_row_labels(rows, per_row))
         column = {n: i for i, n in enumerate(self._classes.names + new_classes)}
         matrix = np.zeros((len(rows), len(column)), dtype=bool)
         for i, row in enumerate(per_row):
@@ -91,6 +96,8 @@ class LabelEditsMixin:
         check_class_name(name)
         rows = check_rows(rows, len(self._images))
         new_classes = [] if name in self._classes.names else [name]
+        if new_classes and self.may_be_behind():  # another app may have made it
+            return self.caught_up_call("add_label", lambda: self.add_label(rows, name))
         matrix = widen(self._labels[rows], len(new_classes))
         matrix[:, (self._classes.names + new_classes).index(name)] = True
         self._commit_labels(rows, matrix, new_classes, "add_label",

@@ -276,8 +276,13 @@ class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, Hash
             with self._store.transaction(text):
                 yield
         except BaseException:
-            self._read_memory()
-            self.events.emit(ChangeEvent("classes", None, ("labels", "review", "note", "split")))
+            try:
+                self._read_memory()
+            except self._store.database_errors:
+                pass  # a server gone: the listener's resync re-reads it when it is back
+            else:
+                self.events.emit(ChangeEvent("classes", None,
+                                             ("labels", "review", "note", "split")))
             raise
 
     def _detail(self, **detail: object) -> dict:

@@ -11,6 +11,10 @@ reload and without knowing where the edit came from.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 
@@ -26,10 +30,28 @@ RUN_ACTIONS = {"create_run": "run_started", "finish_run": "run_finished",
                "abandon_runs": "run_finished"}
 #: Rows re-read per query (a bulk edit of 10,000 rows is a few queries).
 _CHUNK = 2000
+_T = TypeVar("_T")
+_Edit = TypeVar("_Edit", bound=Callable)
+
+
+def caught_up(edit: _Edit) -> _Edit:
+    """For an edit that works out its change from memory (which images carry a class,
+    the class list): on a team project, where memory may be behind other processes'
+    last edits (a label just given to a class being merged away would be lost), it runs
+    in one transaction that takes the write lock first, catches memory up, then works
+    out and writes its change, so no other edit comes in between."""
+    @functools.wraps(edit)
+    def run(self, *args, **kwargs):
+        if not self.may_be_behind():
+            return edit(self, *args, **kwargs)
+        return self.caught_up_call(edit.__name__, lambda: edit(self, *args, **kwargs))
+    return run  # type: ignore[return-value]
 
 
 class RemoteEditsMixin:
-    """apply_remote, catch_up."""
+    """apply_remote, catch_up, and the edits that catch up first (see caught_up)."""
+
+    _caught_up_now = False  # inside caught_up_call: memory is the database's
 
     def apply_remote(self, note: dict) -> None:
         """Bring memory in step with an edit committed by another process (``note``:
@@ -55,6 +77,22 @@ class RemoteEditsMixin:
         cell with its value now) and adding images (which numbers the new ones)."""
         if self.is_team:
             self._refresh(rows)
+
+    def may_be_behind(self) -> bool:
+        """Whether memory may be behind the database now: a team project, outside an
+        edit already caught up."""
+        return self.is_team and not self._caught_up_now
+
+    def caught_up_call(self, text: str, call: Callable[[], _T]) -> _T:
+        """``call()`` in one transaction (:meth:`batch`) that takes the write lock first
+        and catches memory up before it."""
+        with self.batch(text):
+            self._caught_up_now = True
+            try:
+                self.catch_up()
+                return call()
+            finally:
+                self._caught_up_now = False
 
     def _refresh(self, rows) -> None:
         """Re-read ``rows`` (None: everything; everything too if the classes changed)."""
