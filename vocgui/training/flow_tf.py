@@ -15,7 +15,9 @@ across the training step. The shapes are known without decoding anything, uint8 
 cross into TensorFlow and are scaled there (``x * (1/255)`` in float32, the same
 arithmetic as the PyDataset's NumPy, so the same floats), and every iteration of the
 dataset is the next epoch of the PyDataset's seeded order, as ``on_epoch_end`` would
-advance it on the other backends (which read the PyDataset itself).
+advance it on the other backends (which read the PyDataset itself). An extra iteration
+(Keras peeks at one batch before training under a distribution strategy) moves the
+orders on by one epoch: still the same ones for the same seed.
 """
 
 from __future__ import annotations
