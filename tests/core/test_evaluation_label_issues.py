@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from test_evaluation_confusion import CLASSES, realistic_predictions
 
-from vocgui.core.evaluation.label_issues import LabelIssueError, find_label_issues
+from vocgui.core.evaluation.label_issues import LabelIssueError, find_label_issues, label_quality
 
 
 def test_flipped_labels_rank_near_the_top_with_the_right_fix():
@@ -65,3 +65,33 @@ def test_suggestions_of_a_timid_model_follow_its_own_scale():
     at_half = find_label_issues(y, scores, CLASSES, thresholds=0.5)
     assert all(set(i.remove) == set(i.given) for i in at_half.itertuples()), \
         "at 0.5 every label of a timid model looks wrong"
+
+
+def test_a_disagreement_counts_by_what_its_class_scores_usually_mean():
+    # Two images of a person only, one wrongly labelled dog too, one cat, both scored
+    # 0.12 for the wrong class. The model separates dogs cleanly (their negatives score
+    # near 0) but scores many real cats that low, so 0.12 on a labelled dog is the
+    # stronger evidence and comes first.
+    rng = np.random.default_rng(3)
+    n = 600
+    person, dog, cat = (CLASSES.index(c) for c in ("person", "dog", "cat"))
+    y = rng.random((n, len(CLASSES))) < 0.25
+    y[~y.any(axis=1), person] = True
+    scores = np.where(y, rng.beta(6, 2, y.shape), rng.beta(1, 30, y.shape))
+    scores[:, cat] = np.where(y[:, cat], rng.beta(1.2, 2, n), rng.beta(1, 12, n))
+    wrong_dog, wrong_cat = 0, 1
+    y[[wrong_dog, wrong_cat]] = False
+    y[[wrong_dog, wrong_cat], person] = True
+    scores[[wrong_dog, wrong_cat]] = 0.01
+    scores[[wrong_dog, wrong_cat], person] = 0.95
+    y_given = y.copy()
+    y_given[wrong_dog, dog] = y_given[wrong_cat, cat] = True
+    scores[wrong_dog, dog] = scores[wrong_cat, cat] = 0.12
+
+    # Their raw disagreements tie (0.88 each), and so do cleanlab's quality scores.
+    quality = label_quality(y_given, scores)
+    assert quality[wrong_dog] < 0.05, "a clean class makes 0.12 on a labelled dog damning"
+    assert quality[wrong_dog] < quality[wrong_cat]
+    assert wrong_dog in np.argsort(quality)[:10]
+    issues = find_label_issues(y_given, scores, CLASSES)
+    assert np.allclose(issues["quality"], quality[issues["row"]])

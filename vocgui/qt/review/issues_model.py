@@ -93,8 +93,9 @@ class IssuesModel(QAbstractTableModel):
             colour = STATUS_COLOURS.get(self.status(index.row()))
             return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"cleanlab label quality {issue['quality']:.3f} (lower = more likely "
-                    f"wrong); suggested labels: {', '.join(issue['suggested']) or '(none)'}")
+            return (f"label quality {issue['quality']:.3f}: the calibrated probability of "
+                    "its least likely label (lower = more likely wrong); suggested labels: "
+                    f"{', '.join(issue['suggested']) or '(none)'}")
         return None
 
     def _data_changed(self, event: ChangeEvent) -> None:
