@@ -69,8 +69,8 @@ def every_setting_changed():
 
     config = TrainConfig(
         backbone="mobilenetv3", epochs=3, batch_size=8, target_size=128,
-        learning_rate=3e-4, fine_tune_lr=2e-6, fine_tune_blocks=2, fine_tune_epochs=1,
-        threshold=0.4, pipeline="flow", weights="/models/base.weights.h5",
+        learning_rate=3e-4, lr_schedule="constant", fine_tune_lr=2e-6, fine_tune_blocks=2,
+        fine_tune_epochs=1, threshold=0.4, pipeline="flow", weights="/models/base.weights.h5",
         imbalance="pos_weight", val_fraction=0.25, split="stratified", seed=7,
         mixed_precision=True, backend="jax", workers=3, folds=4,
         augment=Augment(horizontal_flip=False, vertical_flip=True, shift=0.2, zoom=0.15,

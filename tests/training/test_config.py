@@ -23,7 +23,8 @@ def test_defaults_per_backbone(backbone):
     config = defaults_for(backbone)
     assert config.backbone == backbone
     if backbone == "small_cnn":
-        assert (config.target_size, config.learning_rate, config.weights) == (96, 1e-3, "none")
+        assert (config.target_size, config.learning_rate, config.weights) == (96, 3e-3, "none")
+        assert config.lr_schedule == "cosine"
     else:
         assert config.target_size == 224 and config.weights == "imagenet"
     assert defaults_for("resnet50").learning_rate == 1e-4
@@ -39,6 +40,12 @@ def test_defaults_per_backbone(backbone):
 def test_bad_settings_are_named(change, message):
     with pytest.raises(ConfigError, match=message):
         TrainConfig(**change)
+
+
+def test_a_config_recorded_before_the_rate_schedule_existed_reads_as_constant():
+    recorded = defaults_for("small_cnn").to_dict()
+    del recorded["lr_schedule"]
+    assert TrainConfig.from_dict(recorded).lr_schedule == "constant"
 
 
 def test_unknown_keys_are_named():

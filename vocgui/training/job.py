@@ -143,8 +143,9 @@ def _run(snapshot, config: TrainConfig, out: Path, reporter: Reporter,
     batches = math.ceil(len(data.train.rows) / setup.global_batch)
     with training_scope(setup):
         model, base = build_model(config.backbone, len(data.classes), config.target_size,
-                                  resolved)
-        compile_model(model, config.learning_rate, data.pos_weight)
+                                  resolved, class_prior=data.train.y.mean(axis=0))
+        compile_model(model, config.learning_rate, data.pos_weight, config.lr_schedule,
+                      batches * config.epochs)
         reporter.on_event(events.started(
             n_train=len(data.train.rows), n_val=len(data.val.rows), classes=data.classes,
             config=config.to_dict(), batches=batches, epochs=config.total_epochs,
@@ -182,7 +183,8 @@ def _fit(model, base, train, val, data: Prepared, config: TrainConfig, resolved,
             reporter.on_event(events.log(f"fine-tuning the top {config.fine_tune_blocks} "
                                          f"blocks ({opened} layers) at rate "
                                          f"{config.fine_tune_lr}"))
-            compile_model(model, config.fine_tune_lr, data.pos_weight)
+            compile_model(model, config.fine_tune_lr, data.pos_weight, config.lr_schedule,
+                          batches * config.fine_tune_epochs)
             model.fit(train, initial_epoch=config.epochs, epochs=config.total_epochs,
                       verbose=0, callbacks=callbacks, shuffle=False)
     except image_read_errors():

@@ -17,6 +17,7 @@ from vocgui.training.config import (
     BACKBONES,
     BACKENDS,
     IMBALANCE,
+    LR_SCHEDULES,
     PIPELINES,
     SPLITS,
     Augment,
@@ -75,6 +76,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("target_size", "Image size (px)", "int", 32, 1024, step=16, metavar="PX",
             help="square input side"),
     Setting("learning_rate", "Learning rate", "rate", metavar="LR"),
+    Setting("lr_schedule", "Rate schedule", "choice", choices=LR_SCHEDULES,
+            help="cosine = warm up over the first tenth of the steps, then decay to zero "
+            "by the last (default); constant = the rate throughout"),
     Setting("threshold", "Threshold", "float", 0.01, 0.99, 0.05, metavar="T"),
     Setting("imbalance", "Imbalance", "choice", choices=IMBALANCE),
     Setting("pipeline", "Pipeline", "choice", choices=PIPELINES,

@@ -144,7 +144,7 @@ class TrainConfigForm(QWidget):
         self._rows(model, "fine_tune_blocks", "fine_tune_epochs", "fine_tune_lr", "backend")
         training = QFormLayout()
         self._rows(training, "epochs", "batch_size", "target_size", "learning_rate",
-                   "threshold", "imbalance")
+                   "lr_schedule", "threshold", "imbalance")
         data = QFormLayout()
         self._rows(data, "pipeline", "split", "val_fraction")
         data.addRow(self.cross_validate, self.folds)
