@@ -18,6 +18,7 @@ from vocgui.qt.training import TrainingPanel
 from vocgui.qt.training.class_table import ClassMetricsModel, ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
 from vocgui.qt.training.curves_canvas import REDRAW_INTERVAL_MS, TrainingCurvesCanvas
+from vocgui.qt.training.panel import IDLE_HINT
 from vocgui.qt.training.progress import batch_progress, format_seconds
 from vocgui.training.config import ConfigError, TrainConfig, defaults_for
 
@@ -191,7 +192,7 @@ def test_a_new_project_clears_the_previous_projects_run_message(qtbot, state, tm
     panel._show_status("a long error " * 200, "failed")  # scrolls inside, same height
     assert panel.status_line.height() == height
     state.set_project(Project.create_from_voc(tmp_path / "other.vocgui", voc_sample))
-    assert panel.status_line.text() == ""
+    assert panel.status_line.text() == IDLE_HINT
 
 
 def test_cross_validate_choice_sets_the_folds_and_progress_names_the_fold(qtbot) -> None:

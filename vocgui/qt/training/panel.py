@@ -51,6 +51,11 @@ READ_ONLY_TIP = ("Opened read-only: a run is recorded in the project, so trainin
 OUTCOME_COLORS = {"completed": "#1b7a3a", "stopped": "#a0620b", "failed": "#b3261e"}
 
 
+#: The run message's place before any run: what to do, instead of an empty band.
+IDLE_HINT = ("Choose the settings below, then Start training. Past runs and their curves "
+             "are under Progress and runs.")
+
+
 class TrainingPanel(QWidget):
     """Configure, start, watch and stop training runs of ``state.project``."""
 
@@ -278,8 +283,8 @@ class TrainingPanel(QWidget):
             session.abandon()
             self._show_status(f"Run {session.run_id} was stopped: its project was closed.",
                               "stopped")
-        else:
-            self._show_status("")  # the previous project's message is not about this one
+        else:  # the previous project's message is not about this one
+            self._show_status(IDLE_HINT if project is not None else "")
         self.runs.refresh(project)
         self.curves.reset()
         self.class_table.metrics.set_per_class(None)
