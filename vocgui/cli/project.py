@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from vocgui.core.project import ProjectError
     from vocgui.core.project.copying import copy_project
     from vocgui.core.project.location import open_project_for, project_path_for
-    from vocgui.core.project.team_url import display_url, is_team_url
+    from vocgui.core.project.team_url import is_team_url, shown_location
 
     source = args.source if is_team_url(args.source) else project_path_for(args.source)
     try:
@@ -44,6 +44,5 @@ def run(args: argparse.Namespace) -> int:
     except (ProjectError, OSError) as exc:
         print(f"vocgui project copy: {exc}", file=sys.stderr)
         return 2
-    target = display_url(args.target) if is_team_url(args.target) else args.target
-    print(f"{target}: {report.text()}")
+    print(f"{shown_location(args.target)}: {report.text()}")
     return 0

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from vocgui.core.project import ChangeEvent, Project, ProjectLockedError
 from vocgui.core.project.location import data_dir, demo_paths, project_path_for
-from vocgui.core.project.team_url import display_url, is_team_url
+from vocgui.core.project.team_url import display_url, is_team_url, shown_location
 from vocgui.core.wording import plural
 from vocgui.qt.app_state import AppState
 from vocgui.qt.classes import ClassManagerDialog
@@ -212,8 +212,7 @@ class MainWindow(QMainWindow):
             # Opening it again would fail on the project's own lock.
             self.statusBar().showMessage("That project is already open", 4000)
             return False
-        what = ("the demo dataset" if target is None else display_url(target)
-                if is_team_url(target) else str(target))
+        what = "the demo dataset" if target is None else shown_location(target)
         self.status_label.setText(f"Opening {what}…")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
