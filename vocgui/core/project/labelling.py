@@ -73,13 +73,16 @@ def check_rows(rows: object, n_images: int) -> np.ndarray:
 def label_tuples(matrix: np.ndarray, classes: Sequence[str]) -> list[tuple[str, ...]]:
     """Each row's labels as a sorted tuple of class names.
 
-    Rows sharing a label combination share one tuple, so a million rows cost only as many
-    tuples as there are distinct combinations.
+    Past a few rows, rows sharing a label combination share one tuple, so a million rows
+    cost only as many tuples as there are distinct combinations.
     """
     if matrix.shape[0] == 0:
         return []
     if matrix.shape[1] == 0:
         return [()] * matrix.shape[0]
+    if matrix.shape[0] <= _CELL_BY_CELL:  # an annotator's edit: no packing and sorting
+        names = np.asarray(classes, dtype=object)
+        return [tuple(sorted(names[row])) for row in matrix]
     packed = np.packbits(matrix, axis=1)
     if packed.shape[1] <= 8:  # up to 64 classes: one integer key per row sorts fastest
         padded = np.zeros((len(packed), 8), dtype=np.uint8)

@@ -10,8 +10,12 @@ the sequences of such tables are moved past the largest id, as SQLite would numb
 
 Queued statements (:meth:`PgConnection.start_queue`): a write that reads nothing back
 (a label or review edit) is queued and sent with its BEGIN, locks, log entry and COMMIT
-in one pipeline (psycopg 3's pipeline mode), so an edit costs one round trip to the
-server, not one per statement: under load, each round trip is a wait for the scheduler.
+in one round trip, not one per statement: under load, each round trip is a wait for the
+scheduler. Statements of one parameter tuple each (a one-image edit) travel as one text
+(the simple query protocol), their values written in as literals by libpq's
+PQescapeLiteral: a third of the editor's CPU per edit less than psycopg's pipeline
+mode, which is the CPU that 8 editors on 2 cores queue for. A batch holding an
+executemany (a bulk edit) goes through one pipeline, where its rows are prepared once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from contextlib import suppress
 from typing import Any, NamedTuple
 
 import psycopg
+from psycopg import pq, sql
 
 from vocgui.core.project.postgres_dialect import (
     NUMBERED_COLUMNS,
@@ -33,6 +38,8 @@ from vocgui.core.project.postgres_dialect import (
 )
 
 _DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.I)
+#: A ``%`` that is neither ``%s`` nor ``%%``: a statement psycopg itself must bind.
+_OTHER_PLACEHOLDER = re.compile(r"%(?![s%])")
 _CATALOG_SQL = """
 SELECT c.relname, a.attname,
        pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%' AS serial,
@@ -95,6 +102,8 @@ class PgConnection:
         self._translated: dict[str, tuple[str, str | None, str | None]] = {}
         self._behind: set[str] = set()  # tables whose sequence an explicit id left behind
         self._queue: list[Statement] | None = None  # see start_queue
+        #: (the connection it is for, its escaping, its encoding): see _escaping
+        self._escaper: tuple[psycopg.Connection, pq.Escaping, str] | None = None
 
     @classmethod
     def connect(cls, url: str, timeout: float = 10) -> PgConnection:
@@ -133,18 +142,51 @@ class PgConnection:
         queued, self._queue = self._queue or [], None
         return queued
 
-    def run(self, statements: Sequence[Statement], cursors: list) -> None:
-        """Send ``statements`` in one pipeline and wait for them all (one round trip),
-        appending each one's cursor to ``cursors`` (so that, when one fails and this
-        raises its error, the caller can still see which statements had succeeded)."""
-        with self.raw.pipeline():
-            for statement in statements:
-                cursor = self.raw.cursor()
-                cursors.append(cursor)
-                if statement.many:
-                    cursor.executemany(statement.sql, statement.params)
-                else:
-                    cursor.execute(statement.sql, statement.params)
+    def run(self, statements: Sequence[Statement]) -> None:
+        """Send ``statements`` in one round trip and wait for them all (see the module's
+        docstring for how). On an error the server has run the statements before the
+        failing one and none after it; :meth:`committed_after_error` says whether a
+        COMMIT among them went through."""
+        if any(s.many or _OTHER_PLACEHOLDER.search(s.sql) for s in statements):
+            with self.raw.pipeline():
+                for statement in statements:
+                    cursor = self.raw.cursor()
+                    if statement.many:
+                        cursor.executemany(statement.sql, statement.params)
+                    else:
+                        cursor.execute(statement.sql, statement.params)
+            return
+        self.raw.execute(";\n".join(s.sql % tuple(map(self._literal, s.params))
+                                    for s in statements))
+
+    def committed_after_error(self, statements: Sequence[Statement]) -> bool:
+        """After :meth:`run` of ``statements`` raised: whether their COMMIT went through.
+        It did when the connection is alive and outside any transaction (a failure
+        before the COMMIT leaves the transaction open and failed; a lost connection
+        leaves it unknown, and the server rolls back what it had not committed)."""
+        return (any(s.sql == "COMMIT" for s in statements) and not self.raw.broken
+                and self.raw.info.transaction_status == pq.TransactionStatus.IDLE)
+
+    def _literal(self, value: Any) -> str:
+        """``value`` as an SQL literal: ints, strings and lists of ints (an edit's image
+        ids) the fast way, as nearly every edit holds only those; anything else as
+        psycopg writes it on the client side."""
+        if type(value) is int:
+            return str(value)
+        if type(value) is str:
+            # standard_conforming_strings or not, PQescapeLiteral writes a valid literal
+            escaping, encoding = self._escaping
+            return escaping.escape_literal(value.encode(encoding)).decode(encoding)
+        if type(value) is list and all(type(v) is int for v in value):
+            return "'{" + ",".join(map(str, value)) + "}'"
+        return sql.Literal(value).as_string(self.raw)
+
+    @property
+    def _escaping(self) -> tuple[pq.Escaping, str]:
+        """libpq's escaping for the current connection, and its encoding."""
+        if self._escaper is None or self._escaper[0] is not self.raw:
+            self._escaper = (self.raw, pq.Escaping(self.raw.pgconn), self.raw.info.encoding)
+        return self._escaper[1:]
 
     @property
     def in_transaction(self) -> bool:

@@ -16,8 +16,8 @@ is opened from a ``postgresql://`` URL.
   *exclusively*: one at a time, and never alongside a label edit. So no user ever sees
   a deadlock or a serialization failure; should the server still report one for a label
   edit, the store runs the edit again (its statements are all writes).
-- Round trips: a label or review edit is queued and sent as one pipeline (BEGIN, locks,
-  its statements, the log entry, COMMIT, its note): one round trip. Other writes send
+- Round trips: a label or review edit is queued and sent at once (BEGIN, locks, its
+  statements, the log entry, COMMIT, its note; see PgConnection.run): one round trip. Other writes send
   BEGIN and the lock, run their statements, then the log, COMMIT and note in one more.
 - Right after COMMIT, in a transaction of its own, the edit NOTIFYs channel
   :data:`CHANNEL` (see :mod:`.team_events`): listeners hear only of committed edits.
@@ -214,12 +214,11 @@ class PgStore(ProjectStore):
         running them again is the same edit. A failure after the edit's COMMIT (its
         note) leaves the edit saved."""
         for attempt in range(retries + 1):
-            cursors: list = []
             try:
-                self.conn.run(statements, cursors)
+                self.conn.run(statements)
                 return
             except psycopg.Error as exc:
-                committed = _committed(statements, cursors)
+                committed = self.conn.committed_after_error(statements)
                 self._rollback()
                 if committed:
                     return
@@ -262,15 +261,6 @@ def _missing_privileges(conn: PgConnection, privileges: Sequence[str]) -> str:
             if not held:
                 missing.append(f"{privilege} on {table}")
     return ", ".join(missing)
-
-
-def _committed(statements: list[Statement], cursors: list) -> bool:
-    """Whether the first COMMIT of ``statements`` (the edit's) had succeeded."""
-    for statement, cursor in zip(statements, cursors, strict=False):
-        if statement.sql == "COMMIT":
-            result = cursor.pgresult
-            return result is not None and result.status == psycopg.pq.ExecStatus.COMMAND_OK
-    return False
 
 
 def has_project(conn: PgConnection) -> bool:
