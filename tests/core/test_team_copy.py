@@ -55,12 +55,14 @@ def test_a_project_goes_to_the_server_and_back_unchanged(pg_url, demo_root, tmp_
                                  in_sample=np.array([1, 0, 1], bool),
                                  features=str(folder / "features.npy"))
         project.finish_run(run, "completed", str(folder / "model.keras"))
+        project.save_thresholds(run, {project.classes[0]: 0.375, "ünïcode": 0.125})
         expected_state = project_state(project)
 
     assert main(["project", "copy", str(original), pg_url]) == 0
     assert "copied" in capsys.readouterr().out
     with Project.open(pg_url, read_only=True) as on_server:
         assert project_state(on_server) == expected_state
+        assert on_server.saved_thresholds(1) == {on_server.classes[0]: 0.375, "ünïcode": 0.125}
         model = on_server.run(1)["model_path"]
         assert model.startswith(str(tmp_path / "team"))
         assert Path(model).read_bytes() == b"model bytes"

@@ -39,7 +39,7 @@ def test_an_old_project_gains_the_team_tables_and_keeps_who_edited(tmp_path: Pat
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert set(TEAM_TABLES) <= tables
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                        ).fetchone()[0] == str(SCHEMA_VERSION) == "5"
+                        ).fetchone()[0] == str(SCHEMA_VERSION) == "6"
     conn.close()
     assert all(f"CREATE TABLE {t} " in TEAM_DDL for t in TEAM_TABLES)
 

@@ -12,7 +12,13 @@ import pytest
 from helpers_project import load_dataset, project_state
 
 from vocgui.core.project import NewerSchemaError, Project, ProjectIOError
-from vocgui.core.project.commands import AddLabel, MergeClasses, RenameClass, UndoStack
+from vocgui.core.project.commands import (
+    AddLabel,
+    MergeClasses,
+    RenameClass,
+    SaveThresholds,
+    UndoStack,
+)
 from vocgui.core.project.postgres_dialect import to_postgres
 from vocgui.core.project.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -86,7 +92,8 @@ def test_an_old_team_project_is_migrated_and_a_newer_one_refused(pg_url, demo_da
     with psycopg.connect(pg_url, autocommit=True) as conn:  # back to schema 3
         conn.execute("ALTER TABLE predictions DROP COLUMN in_sample")
         conn.execute("ALTER TABLE predictions DROP COLUMN features")
-        for table in ("image_edits", "claims", "agreement_images", "agreement_labels"):
+        for table in ("image_edits", "claims", "agreement_images", "agreement_labels",
+                      "run_thresholds"):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with Project.open(pg_url, read_only=True) as old:  # read-only: never migrated
@@ -157,6 +164,11 @@ def test_the_team_api_runs_on_the_server_unchanged(pg_url, demo_unlabeled_root):
         assert project.editors_since(0, [1]) == {1: "ann"}
         stack.undo()
         assert "zebra" not in project.labels_of(1)
+        run = project.create_run({}, project.snapshot())  # thresholds saved, then undone
+        stack.push(SaveThresholds(project, run, {"zebra": 0.25}))
+        assert project.saved_thresholds(run) == {"zebra": 0.25}
+        stack.undo()
+        assert project.saved_thresholds(run) is None
     finally:
         set_user(None)
         project.close()

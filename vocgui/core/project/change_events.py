@@ -40,8 +40,9 @@ class ChangeEvent:
 
 #: Run event kinds, one per thing the project records about a run: 'run_started' (the run
 #: was created), 'run_epoch' (an epoch's metrics), 'run_predictions' (scores on a split),
-#: 'run_finished' (its end status).
-RUN_EVENT_KINDS = ("run_started", "run_epoch", "run_predictions", "run_finished")
+#: 'run_finished' (its end status), 'run_thresholds' (thresholds saved with it, or removed).
+RUN_EVENT_KINDS = ("run_started", "run_epoch", "run_predictions", "run_finished",
+                   "run_thresholds")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ to 120 images", "Undo Add 'dog' to 120 images").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -358,6 +358,28 @@ class SetClassColor(_ClassCommand):
 
     def _apply(self) -> None:
         self.project.set_class_color(self.name, self.color)
+
+
+class SaveThresholds(Command):
+    """Keep per-class thresholds with a run for its suggestions (None: remove them);
+    undo puts back what was saved before (or nothing)."""
+
+    def __init__(self, project: Project, run_id: int,
+                 thresholds: Mapping[str, float] | None) -> None:
+        super().__init__(project)
+        self.run_id = int(run_id)
+        self.thresholds = None if thresholds is None else dict(thresholds)
+        self.text = (f"Save the thresholds of run {self.run_id}" if thresholds is not None
+                     else f"Remove the saved thresholds of run {self.run_id}")
+
+    def _remember(self) -> None:
+        self._before = self.project.saved_thresholds(self.run_id)
+
+    def _apply(self) -> None:
+        self.project.save_thresholds(self.run_id, self.thresholds)
+
+    def _revert(self) -> None:
+        self.project.save_thresholds(self.run_id, self._before)
 
 
 class Batch(Command):

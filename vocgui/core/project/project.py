@@ -26,6 +26,7 @@ from vocgui.core.project.hash_cache import HashCacheMixin
 from vocgui.core.project.image_editors import editors_since, last_log_id, read_editors
 from vocgui.core.project.label_edits import LabelEditsMixin
 from vocgui.core.project.remote_edits import RemoteEditsMixin
+from vocgui.core.project.run_thresholds import RunThresholdsMixin
 from vocgui.core.project.runs import RunsMixin
 from vocgui.core.project.schema import (
     MIGRATIONS,
@@ -42,8 +43,9 @@ from vocgui.core.project.user import current_user
 from vocgui.core.voc.dataset import Problem, VocDataset
 
 
-class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, HashCacheMixin,
-              ImageAddingMixin, ClaimsMixin, AgreementEditsMixin, RemoteEditsMixin):
+class Project(LabelEditsMixin, ClassEditsMixin, SplitEditsMixin, RunsMixin, RunThresholdsMixin,
+              HashCacheMixin, ImageAddingMixin, ClaimsMixin, AgreementEditsMixin,
+              RemoteEditsMixin):
     """One vocgui project (a file, or a database on a PostgreSQL server), open for editing
     (or read-only). The API is the same whichever store is behind it."""
 

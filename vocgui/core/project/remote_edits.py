@@ -27,7 +27,7 @@ ROW_ACTIONS = ("set_labels", "set_label_rows", "set_row_labels", "add_label", "r
                "set_review", "set_review_rows", "set_splits")
 #: Actions about runs: -> the RunEvent kind views refresh on.
 RUN_ACTIONS = {"create_run": "run_started", "finish_run": "run_finished",
-               "abandon_runs": "run_finished"}
+               "abandon_runs": "run_finished", "save_thresholds": "run_thresholds"}
 #: Rows re-read per query (a bulk edit of 10,000 rows is a few queries).
 _CHUNK = 2000
 _T = TypeVar("_T")

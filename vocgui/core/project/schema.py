@@ -105,6 +105,23 @@ def _add_team_tables(conn: sqlite3.Connection) -> None:
 #: The first schema with the team tables.
 TEAM_SCHEMA_VERSION = 5
 
+#: Version 6: decision thresholds saved with a run (the Review tab's "Save thresholds"),
+#: which its suggestions then use: ``thresholds`` a JSON object class name -> threshold
+#: (by name, as the suggestions match classes), ``saved`` when (ISO-8601 UTC) and ``who``.
+#: One row per run at most; no row: the run's suggestions use tuned thresholds.
+RUN_THRESHOLDS_DDL = """
+CREATE TABLE run_thresholds (
+    run_id INTEGER PRIMARY KEY, thresholds TEXT NOT NULL, saved TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+"""
+#: The first schema with :data:`RUN_THRESHOLDS_DDL`.
+RUN_THRESHOLDS_SCHEMA_VERSION = 6
+
+
+def _add_run_thresholds(conn: sqlite3.Connection) -> None:
+    conn.execute(RUN_THRESHOLDS_DDL)
+
 
 def stored_version(conn) -> int:
     """The schema version the open file records (plain SQL, for any store)."""
@@ -115,7 +132,7 @@ def stored_version(conn) -> int:
 #: ``MIGRATIONS[i]`` upgrades a file from version ``i + 1`` to ``i + 2`` in place; each runs
 #: inside the transaction that also records the new version.
 MIGRATIONS: list[Migration] = [_add_image_hashes, _add_labeled_state, _add_scoring_pass,
-                               _add_team_tables]
+                               _add_team_tables, _add_run_thresholds]
 
 #: The schema this vocgui writes. Bump it by appending a migration for every change.
 SCHEMA_VERSION = len(MIGRATIONS) + 1
@@ -186,7 +203,7 @@ CREATE TABLE predictions (
     rows BLOB NOT NULL, scores BLOB NOT NULL, in_sample BLOB, features TEXT,
     PRIMARY KEY (run_id, split)
 );
-""" + IMAGE_HASHES_DDL + TEAM_DDL
+""" + IMAGE_HASHES_DDL + TEAM_DDL + RUN_THRESHOLDS_DDL
 
 
 def read_version(conn: sqlite3.Connection, path: Path) -> int:

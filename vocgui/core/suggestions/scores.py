@@ -25,6 +25,7 @@ import numpy as np
 
 from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
 from vocgui.core.project import Project
+from vocgui.core.suggestions.class_thresholds import ClassThresholds, run_class_thresholds
 from vocgui.core.suggestions.model_runs import SCORES_SPLIT, model_name
 
 #: A score is confident outside (lo, hi): an image is "all confident" when every known
@@ -36,8 +37,9 @@ CONFIDENT_BAND = (0.1, 0.9)
 class RunScores:
     """One run's scores of the project's images (split "all"), as plain values:
     ``scores[i, k]`` of image ``rows[i]`` for the run's class ``classes[k]``, whose
-    decision threshold is ``thresholds[k]``; ``in_sample[i]``: image ``rows[i]`` trained
-    the model. ``name`` says which model it is ("run 7 (cross-validated, 5 folds)")."""
+    decision threshold is ``thresholds[k]`` (``origin`` says where each came from);
+    ``in_sample[i]``: image ``rows[i]`` trained the model. ``name`` says which model it
+    is ("run 7 (cross-validated, 5 folds)")."""
 
     run_id: int
     name: str
@@ -46,13 +48,15 @@ class RunScores:
     scores: np.ndarray
     thresholds: np.ndarray
     in_sample: np.ndarray
+    origin: ClassThresholds
 
 
 def load_run_scores(project: Project, run_id: int) -> RunScores:
     """Run ``run_id``'s scores of every image (KeyError when it has no scoring pass).
 
-    The threshold is the run's own (its config's, else 0.5) for every class: runs keep
-    no per-class thresholds (the Review tab's are not saved with the run)."""
+    Each class's threshold is the one saved with the run, else tuned on its
+    out-of-sample labeled images, else the run's own (its config's, else 0.5): see
+    :mod:`.class_thresholds`."""
     runs = project.runs()
     found = runs[runs["id"] == int(run_id)]
     if found.empty:
@@ -63,10 +67,10 @@ def load_run_scores(project: Project, run_id: int) -> RunScores:
     in_sample = (np.zeros(n, dtype=bool) if predictions.in_sample is None
                  else predictions.in_sample)
     threshold = float(run["config"].get("threshold", DEFAULT_THRESHOLD))
-    thresholds = np.full(len(predictions.classes), threshold, dtype=np.float32)
+    origin = run_class_thresholds(project, int(run_id), predictions, threshold)
     return RunScores(int(run_id), model_name(run["config"], int(run_id)),
                      predictions.classes, predictions.rows, predictions.scores,
-                     thresholds, in_sample)
+                     origin.values, in_sample, origin)
 
 
 def uncertainty_of(scores: np.ndarray) -> np.ndarray:
@@ -86,8 +90,9 @@ class Suggestions:
 
     ``scores`` is NaN for classes the model does not know (``known`` False, named in
     ``unknown``) and for images it did not score (``scored`` False). ``suggested`` is
-    score >= threshold; ``uncertainty`` see the module docstring (NaN: not scored);
-    ``confident`` every known class's score outside :data:`CONFIDENT_BAND`."""
+    score >= threshold (``origin``: the run's thresholds and where they came from);
+    ``uncertainty`` see the module docstring (NaN: not scored); ``confident`` every
+    known class's score outside :data:`CONFIDENT_BAND`."""
 
     run_id: int
     name: str
@@ -101,6 +106,7 @@ class Suggestions:
     suggested: np.ndarray
     uncertainty: np.ndarray
     confident: np.ndarray
+    origin: ClassThresholds
 
     def suggested_names(self, row: int) -> list[str]:
         """The classes suggested for image ``row``, in class order."""
@@ -135,4 +141,4 @@ def match_classes(run_scores: RunScores, classes: Sequence[str], n_images: int,
         run_scores.run_id, run_scores.name, classes, known,
         tuple(name for name, k in zip(classes, known, strict=True) if not k),
         scores, thresholds, scored, in_sample, suggested, uncertainty_of(scores),
-        scored & ~unsure & known.any())
+        scored & ~unsure & known.any(), run_scores.origin)
