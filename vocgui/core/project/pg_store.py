@@ -17,8 +17,9 @@ is opened from a ``postgresql://`` URL.
   a deadlock or a serialization failure; should the server still report one for a label
   edit, the store runs the edit again (its statements are all writes).
 - Round trips: a label or review edit is queued and sent at once (BEGIN, locks, its
-  statements, the log entry, COMMIT, its note; see PgConnection.run): one round trip. Other writes send
-  BEGIN and the lock, run their statements, then the log, COMMIT and note in one more.
+  statements, the log entry, COMMIT, its note; see PgConnection.run): one round trip.
+  Other writes send BEGIN and the lock, run their statements, then the log, COMMIT and
+  note in one more.
 - Right after COMMIT, in a transaction of its own, the edit NOTIFYs channel
   :data:`CHANNEL` (see :mod:`.team_events`): listeners hear only of committed edits.
 - There is no one-writer lock: any number of processes edit at once.
