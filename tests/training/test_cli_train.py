@@ -23,6 +23,7 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
     before = _files(demo_root)
     project_file = tmp_path / "demo.vocgui"
     log = tmp_path / "events.jsonl"
+    # The defaults: the tf.data pipeline, with augmentation, then the scoring pass.
     code = main(["train", str(demo_root), "--epochs", "1", "--target-size", "48",
                  "--project-file", str(project_file), "--json-log", str(log)])
     out = capsys.readouterr().out
@@ -31,6 +32,11 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
     # the device is named (this machine has no GPU: the CPU, and why)
     assert "device: CPU (tensorflow): " in out and "; float32" in out
     assert _files(demo_root) == before  # nothing written into the dataset
+    # The child's log (shown when a run fails) has none of the noise every tf.data run
+    # used to print: TensorFlow's NodeDef line and Keras' "ran out of data" warning.
+    [child_log] = (tmp_path / "demo.vocgui.runs").glob("run-*/child.log")
+    noise = child_log.read_text()
+    assert "use_unbounded_threadpool" not in noise and "ran out of data" not in noise, noise
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert events[-1]["type"] == "finished" and events[-1]["status"] == "completed"
     with Project.open(project_file, read_only=True) as project:

@@ -111,9 +111,11 @@ def _predict(model: keras.Model, config: TrainConfig, paths: Sequence[str], anti
     batch_size = config.batch_size * pad_to
     batches = math.ceil(len(paths) / batch_size)
     progress = _ScoringProgress(reporter, batches, 0, batches)
+    # steps: with ignore_errors the dataset's length is unknown, and Keras, told nothing,
+    # reads until the data ends and then warns "Your input ran out of data" on every run.
     scores, features = model.predict(
         _batches(config, paths, antialias, ignore_errors, batch_size, pad_to),
-        verbose=0, callbacks=[stopper, progress])
+        steps=batches, verbose=0, callbacks=[stopper, progress])
     if stopper.stopped:
         raise ScoringStopped("stopped while scoring")
     if pad_to > 1:  # only the last batch can be padded: the first rows are the images

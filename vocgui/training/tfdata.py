@@ -71,6 +71,11 @@ def tfdata_batches(
     ds = ds.batch(batch_size)
     if augment is not None and augment.enabled():
         augmenter = _augmenter(augment, seed)
-        ds = ds.map(lambda x, *rest: (augmenter(x, training=True), *rest),
-                    num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        # One batch at a time: the random layers draw from a seed generator's state, so
+        # the map is stateful and only reproducible run in order. TensorFlow's op
+        # determinism (on in every TensorFlow run) would rewrite a parallel map into this
+        # sequential one anyway, and log a NodeDef error line for every run while doing
+        # so (its rewrite copies an attribute, use_unbounded_threadpool, that the
+        # sequential op lacks).
+        ds = ds.map(lambda x, *rest: (augmenter(x, training=True), *rest))
     return ds.prefetch(tf.data.AUTOTUNE)
