@@ -97,6 +97,20 @@ def test_best_f1_button_sets_best_thresholds_and_shows_the_gain(panel, qtbot):
         assert at_best >= at_half
     gain = best["f1"].mean() - best["current_f1"].mean()
     assert f"({gain:+.3f})" in panel.threshold_bar.gain_label.text()
+    # Saved with the run for its suggestions: one undoable edit; a reload starts there.
+    project, run_id = panel.state.project, panel.session.run_id
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    chosen = dict(zip(pred.classes, panel.session.thresholds.tolist(), strict=True))
+    assert project.saved_thresholds(run_id) == chosen
+    assert panel.save_button.text() == "Thresholds saved" and not panel.save_button.isEnabled()
+    panel.state.undo_stack.undo()
+    assert project.saved_thresholds(run_id) is None and panel.save_button.isEnabled()
+    panel.state.undo_stack.redo()
+    panel.threshold_bar.set_global_threshold(0.5)
+    assert panel.save_button.isEnabled()
+    panel.load_run(run_id)
+    qtbot.waitUntil(lambda: not panel.save_button.isEnabled(), timeout=WAIT_MS)
+    np.testing.assert_allclose(panel.session.thresholds, best["threshold"])
 
 
 def click_cell(panel: ReviewPanel, qtbot, class_index: int, cell: str) -> None:

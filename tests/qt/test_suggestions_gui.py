@@ -153,20 +153,42 @@ def test_another_run_is_named_and_unknown_classes_are_said(qtbot, window) -> Non
 
 
 def test_the_caption_stays_one_line_in_a_narrow_window(qtbot, window) -> None:
-    """Beside the buttons, whole, when it fits (1280x720); else on its own row above them,
-    elided, the whole text in its tooltip: never wrapped over several lines (1024x700)."""
+    """The model's caption and the thresholds' note beside the buttons when they fit,
+    else on rows of their own above them, elided, the whole text in the tooltip: never
+    wrapped over several lines (1280x720: the note beside the buttons; 1024x700: both
+    above, whole)."""
     bar = window.suggestion_actions.bar
-    caption = bar.caption
+    caption, note = bar.caption, bar.thresholds_note
     one_line = 2 * caption.fontMetrics().height()
     window.resize(1280, 720)
-    qtbot.waitUntil(lambda: bar.caption_beside_buttons() and caption.height() > 0)
-    assert caption.shown_text() == caption.text() and caption.height() < one_line
+    qtbot.waitUntil(lambda: bar.note_beside_buttons() and note.height() > 0)
+    for label in (caption, note):
+        assert label.shown_text() == label.text() and label.height() < one_line
+    assert note.text().startswith("thresholds tuned on ")
     window.state.push(AddClass(window.state.project, "a_class_the_model_never_saw"))
     window.resize(1024, 700)
-    qtbot.waitUntil(lambda: not bar.caption_beside_buttons())
+    qtbot.waitUntil(lambda: not bar.note_beside_buttons() and note.height() > 0)
     qtbot.waitUntil(lambda: caption.width() < bar.width() + 1 and caption.height() > 0)
     assert "does not know a_class_the_model_never_saw" in caption.toolTip()
     assert caption.toolTip() == caption.text() and caption.height() < one_line
+    qtbot.waitUntil(lambda: note.shown_text() == note.text())  # laid out: whole
+    assert note.height() < one_line
+
+
+def test_thresholds_saved_with_the_run_are_used_and_undone(qtbot, window) -> None:
+    """Saving thresholds with the run in use (the Review tab's button makes this edit)
+    changes the suggestions and says so; Ctrl+Z takes it back."""
+    from vocgui.core.project.commands import SaveThresholds
+
+    source, state = window.suggestions, window.state
+    note = window.suggestion_actions.bar.thresholds_note
+    row, name = first_unlabeled(window), state.project.classes[0]
+    assert state.push(SaveThresholds(state.project, window.run_id, {name: 0.0}))
+    qtbot.waitUntil(lambda: note.text() == "thresholds saved from Review", timeout=WAIT_MS)
+    assert source.suggestions.suggested[row, 0]  # every image's score reaches 0
+    assert f"{name}: 0.000, set by the user" in note.toolTip()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: note.text().startswith("thresholds tuned on"), timeout=WAIT_MS)
 
 
 def test_images_added_after_the_run_have_no_scores(qtbot, window, tmp_path: Path) -> None:

@@ -83,6 +83,15 @@ class ClassThresholds:
             text += f" ({plural(n_run, 'class')} at the run's {self.run_threshold:.2f})"
         return text
 
+    def short_caption(self) -> str:
+        """:meth:`caption` in a few words, for a line beside buttons: "thresholds tuned
+        on 412 images", "thresholds saved from Review", "the run's threshold 0.50"."""
+        if SAVED in self.sources:
+            return "thresholds saved from Review"
+        if TUNED in self.sources:
+            return f"thresholds tuned on {plural(self.n_images, 'image')}"
+        return f"the run's threshold {self.run_threshold:.2f}"
+
     def details(self) -> str:
         """One line per class: its threshold and where it came from."""
         return "\n".join(f"{name}: {self.values[k]:.3f}, {self.source_of(k)}"

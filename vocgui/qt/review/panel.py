@@ -30,6 +30,7 @@ from vocgui.core.evaluation.report import summary_text
 from vocgui.core.evaluation.review_runs import load_review, reviewable_runs, run_threshold
 from vocgui.core.evaluation.run_review import RunReview
 from vocgui.core.project import Project, RunEvent
+from vocgui.core.project.commands import SaveThresholds
 from vocgui.core.wording import plural
 from vocgui.plots.review_report import write_report
 from vocgui.qt.app_state import AppState
@@ -50,14 +51,15 @@ def _list_runs(path: str) -> pd.DataFrame:
         return reviewable_runs(project)
 
 
-def _load(path: str, run_id: int) -> RunReview:
+def _load(path: str, run_id: int) -> tuple[RunReview, dict[str, float] | None]:
     """Runs on a pool thread, on its own read-only Project: the review with its
-    threshold-free parts computed."""
+    threshold-free parts computed, and the thresholds saved with the run."""
     with Project.open(path, read_only=True) as project:
         review = load_review(project, run_id)
+        saved = project.saved_thresholds(run_id)
     review.curves()
     review.average_precisions()
-    return review
+    return review, saved
 
 
 def default_run(runs: pd.DataFrame) -> int:
@@ -93,6 +95,13 @@ class ReviewPanel(QWidget):
         self.runs = pd.DataFrame()
         self.picker = RunPicker()
         self.export_button = QPushButton("Export report…")
+        self.save_button = QPushButton("Save thresholds")
+        self.save_button.setToolTip(
+            "Keep these per-class thresholds with the run: its suggestions (tag editor, "
+            "table, Label next) then use them instead of thresholds tuned out of sample. "
+            "Edit > Undo takes it back.")
+        #: The thresholds saved with the shown run (None: none saved).
+        self.saved: dict[str, float] | None = None
         self.threshold_bar = ThresholdBar(self.session)
         self.summary = QLabel("Open a project with a trained run to review it.")
         self.summary.setWordWrap(True)  # the metrics line is long at 1024 px
@@ -127,6 +136,7 @@ class ReviewPanel(QWidget):
         state.run_changed.connect(self._on_run_event)
         self.picker.run_chosen.connect(self.load_run)
         self.export_button.clicked.connect(self._ask_export)
+        self.save_button.clicked.connect(self.save_thresholds)
         self.confusion.cell_clicked.connect(self.show_cell)
         self.class_table.class_activated.connect(lambda k: self.show_cell(k, None))
         self.issues.gallery_requested.connect(self.show_rows)
@@ -138,6 +148,7 @@ class ReviewPanel(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.picker, 1)
+        top.addWidget(self.save_button)
         top.addWidget(self.export_button)
         whole = QSplitter(Qt.Orientation.Vertical)
         whole.addWidget(self.tabs)
@@ -167,6 +178,25 @@ class ReviewPanel(QWidget):
     def _on_run_event(self, event: RunEvent) -> None:
         if event.kind in ("run_predictions", "run_finished"):
             self.refresh()
+        elif event.kind == "run_thresholds" and event.run_id == self.session.run_id \
+                and self.state.project is not None:
+            # Saved, undone or redone: a short read of one row on the GUI thread.
+            self.saved = self.state.project.saved_thresholds(event.run_id)
+            self._show_saved()
+
+    def save_thresholds(self) -> None:
+        """Save the thresholds now set with the shown run (one undoable edit)."""
+        project, run_id = self.state.project, self.session.run_id
+        if project is None or run_id is None or self.session.review is None:
+            return
+        self.state.push(SaveThresholds(project, run_id, self.session.threshold_map()))
+
+    def _show_saved(self) -> None:
+        """The save button says whether the thresholds now set are the saved ones."""
+        review = self.session.review
+        same = review is not None and self.saved == self.session.threshold_map()
+        self.save_button.setEnabled(review is not None and not same)
+        self.save_button.setText("Thresholds saved" if same else "Save thresholds")
 
     def load_run(self, run_id: int) -> None:
         """Review run ``run_id`` (loaded in the background)."""
@@ -193,12 +223,13 @@ class ReviewPanel(QWidget):
         if not keep:
             self.load_run(chosen)
 
-    def _run_loaded(self, result: tuple[int, RunReview]) -> None:
-        run_id, review = result
+    def _run_loaded(self, result: tuple[int, tuple[RunReview, dict[str, float] | None]]
+                    ) -> None:
+        run_id, (review, self.saved) = result
         run = self.runs.set_index("id").loc[run_id]
         self.shown_caption = shown_run_caption(self.runs, run_id)
         self.picker.set_runs(self.runs, run_id)
-        self.session.set_review(run_id, review, run_threshold(run))
+        self.session.set_review(run_id, review, run_threshold(run), self.saved)
 
     def _failed(self, message: str) -> None:
         self.summary.setText(message)
@@ -235,6 +266,9 @@ class ReviewPanel(QWidget):
         self._gallery_query = None
         enabled = self.session.review is not None
         self.export_button.setEnabled(enabled)
+        if not enabled:
+            self.saved = None
+        self._show_saved()
 
     def _counts_changed(self, counts: ConfusionCounts) -> None:
         review = self.session.review
@@ -247,6 +281,7 @@ class ReviewPanel(QWidget):
             f"{plural(len(review.classes), 'class')} ({n_supported} with support, those of "
             f"the macro F1 and mAPs) · {summary_text(summary)} · click a confusion cell or "
             "a class to see its images")
+        self._show_saved()
         self._ask_gallery()
 
     # --- export -------------------------------------------------------------------------

@@ -6,6 +6,8 @@ confusion counts once (one binary search per class) and emits ``counts_changed``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QObject, Signal
@@ -35,11 +37,14 @@ class ReviewSession(QObject):
         self.order_by = "support"
 
     def set_review(self, run_id: int | None, review: RunReview | None,
-                   threshold: float = 0.5) -> None:
-        """Review ``review`` (of run ``run_id``) starting at one threshold for all classes."""
+                   threshold: float = 0.5, saved: Mapping[str, float] | None = None) -> None:
+        """Review ``review`` (of run ``run_id``) starting at the thresholds ``saved`` with
+        the run where it has them (by class name), else at one for all classes."""
         self.review, self.run_id, self.run_threshold = review, run_id, float(threshold)
-        n = 0 if review is None else len(review.classes)
-        self.thresholds = np.full(n, self.run_threshold)
+        classes = () if review is None else review.classes
+        saved = saved or {}
+        self.thresholds = np.array([saved.get(c, self.run_threshold) for c in classes],
+                                   dtype=np.float64)
         self.counts = None if review is None else review.counts(self.thresholds)
         self.review_changed.emit()
         if self.counts is not None:
@@ -80,6 +85,12 @@ class ReviewSession(QObject):
         best = self.review.best_thresholds(self.thresholds)
         self.set_thresholds(best["threshold"].to_numpy())
         return best
+
+    def threshold_map(self) -> dict[str, float]:
+        """The current thresholds by class name (what "Save thresholds" keeps)."""
+        if self.review is None:
+            return {}
+        return {c: float(t) for c, t in zip(self.review.classes, self.thresholds, strict=True)}
 
     def _recount(self) -> None:
         if self.review is None:

@@ -1,29 +1,45 @@
-"""The line over the tag editor's classes that names the model making the suggestions,
-lets the user choose another run, and accepts the suggestion from the mouse.
+"""The lines over the tag editor's classes that name the model making the suggestions and
+the thresholds it suggests at, let the user choose another run, and accept the
+suggestion from the mouse.
 
-The caption never wraps (a narrow window made "Suggestions from run 7 (cross-validated,
-5 folds)" four lines tall): it sits beside the buttons when its whole text fits there,
-else on a row of its own above them, elided to that row with the whole text as tooltip."""
+Neither text ever wraps (a narrow window made "Suggestions from run 7 (cross-validated,
+5 folds)" four lines tall): both sit beside the buttons when they fit there; else the
+model's caption gets a row of its own above, and then the thresholds' note too when it
+does not fit beside the buttons either. Each is elided to its row, its whole text (and
+for the note each class's threshold and where it came from) in its tooltip."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QActionGroup, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vocgui.qt.elided_label import ElidedLabel
 from vocgui.qt.suggestions.source import SuggestionSource
 
 
 class SuggestionBar(QWidget):
-    """"Suggestions from run 7 (cross-validated, 5 folds)" [Model ▾] [Accept] [Accept + Next]."""
+    """"Suggestions from run 7 (cross-validated, 5 folds)" "thresholds tuned on 480
+    images" [Model ▾] [Accept] [Accept + Next]."""
 
     def __init__(self, source: SuggestionSource, accept: Callable[[], bool],
                  accept_and_next: Callable[[], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.caption = ElidedLabel()
+        #: Which thresholds the suggestions are made at ("thresholds tuned on 480 images").
+        self.thresholds_note = ElidedLabel()
+        for label in (self.caption, self.thresholds_note):  # a line each, never taller
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.model_button = QToolButton(text="Model")
         self.model_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.model_button.setToolTip("Choose the run whose model makes the suggestions")
@@ -46,36 +62,51 @@ class SuggestionBar(QWidget):
         for button in self._buttons:
             self._row.addWidget(button)
         layout.addLayout(self._row)
+        self._rows_used = 0  # how many texts are on rows of their own (0, 1 or 2)
         source.changed.connect(self._update)
         self._update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._place_caption()
+        self._place_texts()
 
     def caption_beside_buttons(self) -> bool:
         """Whether the caption is on the buttons' row (else on its own row above)."""
         return self._row.indexOf(self.caption) >= 0
 
-    def _place_caption(self) -> None:
-        buttons = sum(b.sizeHint().width() + self._row.spacing() for b in self._buttons)
-        text = self.caption.fontMetrics().horizontalAdvance(self.caption.text())
-        beside = text + buttons + 4 <= self.width()
-        if self.caption.parent() is self and beside == self.caption_beside_buttons():
+    def note_beside_buttons(self) -> bool:
+        """Whether the thresholds' note is on the buttons' row."""
+        return self._row.indexOf(self.thresholds_note) >= 0
+
+    def _place_texts(self) -> None:
+        gap = self._row.spacing()
+        room = self.width() - sum(b.sizeHint().width() + gap for b in self._buttons) - 4
+        caption, note = (label.fontMetrics().horizontalAdvance(label.text()) + gap
+                         for label in (self.caption, self.thresholds_note))
+        above = 0 if caption + note <= room else 1 if note <= room else 2
+        if self.caption.parent() is self and above == self._rows_used:
             return
+        self._rows_used = above
         layout = self.layout()
-        layout.removeWidget(self.caption)
-        self._row.removeWidget(self.caption)
-        if beside:
-            self._row.insertWidget(0, self.caption, 1)
-        else:
-            layout.insertWidget(0, self.caption)
-        # The stretch before the buttons right-aligns them only when the caption is away.
-        self._row.setStretch(self._row.count() - len(self._buttons) - 1, 0 if beside else 1)
+        for label in (self.caption, self.thresholds_note):
+            layout.removeWidget(label)
+            self._row.removeWidget(label)
+        # Rows above the buttons first, then what stays beside them, left of the stretch.
+        texts = (self.caption, self.thresholds_note)
+        for i, label in enumerate(texts[:above]):
+            layout.insertWidget(i, label)
+        for i, label in enumerate(texts[above:]):
+            self._row.insertWidget(i, label, 1 if label is texts[-1] else 0)
+        # The stretch before the buttons right-aligns them only when no text is beside.
+        self._row.setStretch(self._row.count() - len(self._buttons) - 1, 1 if above == 2 else 0)
 
     def _update(self) -> None:
         self.caption.setText(self.source.caption())
-        self._place_caption()
+        note, details = self.source.thresholds_note()
+        self.thresholds_note.setText(note)
+        if details:  # the whole note, then each class's threshold and where it came from
+            self.thresholds_note.setToolTip(f"{note}\n\n{details}")
+        self._place_texts()
         has = self.source.suggestions is not None
         self.accept_button.setEnabled(has)
         self.next_button.setEnabled(has)

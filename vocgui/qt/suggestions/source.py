@@ -95,6 +95,12 @@ class SuggestionSource(QObject):
             text += f"; it does not know {', '.join(s.unknown)}"
         return text
 
+    def thresholds_note(self) -> tuple[str, str]:
+        """(which thresholds the suggestions use, briefly; each class's threshold and
+        where it came from, a line each); both '' without a model."""
+        s = self.suggestions
+        return ("", "") if s is None else (s.origin.short_caption(), s.origin.details())
+
     def queue(self) -> np.ndarray:
         """The Label next queue: unlabeled row ids, most uncertain first."""
         if self._queue is None:
@@ -113,9 +119,11 @@ class SuggestionSource(QObject):
 
     def _run_changed(self, event: RunEvent) -> None:
         # A run's scoring pass saved (or it completed): a newer default, or new scores of
-        # the chosen run.
+        # the chosen run; thresholds saved with the run in use (or that undone).
         if (event.kind == "run_predictions" and event.split == "all") or \
-                (event.kind == "run_finished" and event.status == "completed"):
+                (event.kind == "run_finished" and event.status == "completed") or \
+                (event.kind == "run_thresholds" and self.suggestions is not None
+                 and event.run_id == self.suggestions.run_id):
             self.reload()
 
     def _data_changed(self, event: ChangeEvent) -> None:
