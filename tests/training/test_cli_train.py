@@ -57,13 +57,14 @@ def test_train_a_voc_folder_records_the_run(demo_root: Path, tmp_path: Path, cap
     # 'vocgui predict' scores every image again with the run's model, headless
     csv = tmp_path / "scores.csv"
     assert main(["predict", str(project_file), "--csv", str(csv)]) == 0
-    assert f"wrote {len(before_all)} rows" in capsys.readouterr().out
+    assert f"wrote {len(before_all)} rows" in (out := capsys.readouterr().out)
+    assert "; suggested labels at " in out
     with Project.open(project_file, read_only=True) as project:
         again = project.predictions(run_id, "all")
         np.testing.assert_allclose(again.scores, before_all, atol=1e-5)
         assert project.run(run_id)["status"] == "completed"  # its record is untouched
     frame = pd.read_csv(csv)
-    assert list(frame.columns[:4]) == ["filename", "path", "labeled", "in_sample"]
+    assert list(frame.columns[:5]) == ["filename", "path", "labeled", "in_sample", "suggested"]
     assert len(frame) == len(before_all) and set(project.classes) <= set(frame.columns)
     assert main(["predict", str(project_file), "--run", "99"]) == 2
     assert "no run 99" in capsys.readouterr().err

@@ -7,9 +7,10 @@ keeps it: :mod:`vocgui.core.project.location`). The model of run ``--run`` (defa
 newest completed run) scores every image of the project, labeled and unlabeled, in a
 child process with the run's own preprocessing, exactly as the run's scoring pass does
 (:mod:`vocgui.training.scoring`); the scores replace the run's stored ones. ``--csv``
-also writes them: ``filename``, ``path``, ``labeled``, ``in_sample``, one column per
-class. This module imports no TensorFlow. Exit code: 0 done, 1 failed, 2 bad input,
-130 stopped.
+also writes them: ``filename``, ``path``, ``labeled``, ``in_sample``, ``suggested`` (the
+labels the app suggests, a JSON list, at the run's per-class thresholds: saved from the
+Review tab, else tuned out of sample; which is printed), one column per class. This
+module imports no TensorFlow. Exit code: 0 done, 1 failed, 2 bad input, 130 stopped.
 """
 
 from __future__ import annotations
@@ -94,10 +95,11 @@ def run(args: argparse.Namespace) -> int:
         code = follow_run(started, None)
         if code == 0 and args.csv:
             try:
-                written = write_scores_csv(project, run_id, Path(args.csv))
+                written, thresholds = write_scores_csv(project, run_id, Path(args.csv))
             except (ExportError, OSError) as exc:
                 return _fail(exc)
-            print(f"wrote {plural(written, 'row')} to {args.csv}")
+            print(f"wrote {plural(written, 'row')} to {args.csv}; suggested labels at "
+                  f"{thresholds}")
         return code
 
 
@@ -119,26 +121,32 @@ def _features_only(project: Project, args: argparse.Namespace) -> int:
     return follow_run(started, None)
 
 
-def write_scores_csv(project: Project, run_id: int, path: Path) -> int:
-    """The run's scores of every image as a CSV; returns the number of rows."""
+def write_scores_csv(project: Project, run_id: int, path: Path) -> tuple[int, str]:
+    """The run's scores of every image and its suggested labels as a CSV; returns the
+    number of rows and which thresholds suggested them."""
     import numpy as np
     import pandas as pd
 
     from vocgui.core.atomic import atomic_text_writer
     from vocgui.core.project.export import check_outside_roots
+    from vocgui.core.suggestions import load_run_scores
+    from vocgui.core.voc.labels_csv import encode_labels
 
     target = check_outside_roots(project, path)  # never into a dataset
-    scored = project.predictions(run_id, "all")
+    scored = load_run_scores(project, run_id)
     images = project.images
     paths = np.asarray(project.absolute_paths(), dtype=object)
+    suggested = scored.scores >= scored.thresholds
     frame = pd.DataFrame({
         "filename": images["filename"].to_numpy(dtype=object)[scored.rows],
         "path": paths[scored.rows],
         "labeled": images["labeled"].to_numpy(dtype=bool)[scored.rows],
-        "in_sample": scored.in_sample if scored.in_sample is not None else False,
+        "in_sample": scored.in_sample,
+        "suggested": [encode_labels([c for c, s in zip(scored.classes, row, strict=True) if s])
+                      for row in suggested],
     })
     for j, name in enumerate(scored.classes):
         frame[name] = np.round(scored.scores[:, j], 6)
     with atomic_text_writer(target) as fh:
         frame.to_csv(fh, index=False, lineterminator="\n")
-    return len(frame)
+    return len(frame), scored.origin.caption()

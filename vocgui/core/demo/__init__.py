@@ -132,4 +132,11 @@ def write_demo(out_dir: str | Path, n_images: int = 600, seed: int = 0, *,
     return root
 
 
-__all__ = ["DEMO_CLASSES", "DEMO_UNLABELED", "SHAPE_CLASSES", "write_demo"]
+def unlabeled_truth(n_images: int, n_unlabeled: int, seed: int = 0) -> list[set[str]]:
+    """The classes in each unlabeled image :func:`write_demo` writes with these
+    arguments (it writes no XML for them): the truth to measure suggestions against."""
+    return [{o.name for o in _render(seed, n_images + k, False)[1]}
+            for k in range(n_unlabeled)]
+
+
+__all__ = ["DEMO_CLASSES", "DEMO_UNLABELED", "SHAPE_CLASSES", "unlabeled_truth", "write_demo"]
