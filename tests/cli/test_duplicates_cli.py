@@ -48,6 +48,13 @@ def test_a_folder_is_reported_as_json_and_its_hashes_kept(
     tight = json.loads(capsys.readouterr().out)
     assert 0 < len(tight["groups"]) < len(PLANTED)
     assert all(g["distance"] == 0 for g in tight["groups"])
+    # 'vocgui train' warns first, as the Training tab asks (this run then cannot make its
+    # folder, a file being in the way: it fails at once, before any training).
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("")
+    assert main(["train", str(project_file), "--out", str(in_the_way)]) == 1
+    assert ("warning: 1 validation or test image has a near-copy on another side of the "
+            "split: 1 by hash.") in capsys.readouterr().err
 
 
 def test_a_run_with_features_adds_embedding_near_copies(

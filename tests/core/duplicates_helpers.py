@@ -117,3 +117,41 @@ def record_features_run(project, features: np.ndarray) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     save_npy_atomically(path, np.asarray(features, dtype=np.float16))
     return run_id
+
+
+#: A copy that only image features find: the original cropped by 12% on its left side
+#: (pHash 14 to 18 bits from it, beyond the default 10), in 'val' beside its original in
+#: 'train'.
+FEATURE_ONLY_COPY = ("copy_left_cropped", 12)
+
+
+def plant_feature_only_leak(root: Path, ids: list[str]) -> str:
+    """Add :data:`FEATURE_ONLY_COPY` to the folder :func:`planted_voc` wrote; its name."""
+    name, k = FEATURE_ONLY_COPY
+    source = root / "JPEGImages" / f"{ids[k]}.jpg"
+    with Image.open(source) as im:
+        w, h = im.size
+        im.convert("RGB").crop((round(w * 0.12), 0, w, h)).save(
+            root / "JPEGImages" / f"{name}.jpg", quality=90)
+    xml = (root / "Annotations" / f"{ids[k]}.xml").read_text()
+    xml = re.sub(r"<filename>[^<]*</filename>", f"<filename>{name}.jpg</filename>", xml)
+    xml = re.sub(r"<width>\d+</width>", f"<width>{w - round(w * 0.12)}</width>", xml)
+    (root / "Annotations" / f"{name}.xml").write_text(xml)
+    with open(root / "ImageSets" / "Main" / "val.txt", "a") as val:
+        val.write(f"{name}\n")
+    return name
+
+
+def colour_histograms(paths: list[str]) -> np.ndarray:
+    """Other simple real embeddings of image files: each one's colour histogram (8 levels
+    per channel, 512 bins) of a 64x48 thumbnail, float16. Cropping a side off an image
+    keeps its histogram (centred cosine 0.99 or more), where its pHash moves; distinct
+    sample images stay below 0.9."""
+    rows = []
+    for path in paths:
+        with Image.open(path) as im:
+            rgb = np.asarray(im.convert("RGB").resize((64, 48)), dtype=np.int32) // 32
+        counts = np.bincount(((rgb[..., 0] * 8 + rgb[..., 1]) * 8 + rgb[..., 2]).ravel(),
+                             minlength=512)
+        rows.append(counts / counts.sum())
+    return np.asarray(rows, dtype=np.float16)

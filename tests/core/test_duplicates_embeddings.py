@@ -1,5 +1,7 @@
-"""Near-duplicates by embeddings: the exact cosine search against brute force, and planted
-copies of real VOC images found through a run's features, merged with the hash groups."""
+"""Near-duplicates by embeddings: the exact cosine search against brute force, planted
+copies of real VOC images found through a run's features, merged with the hash groups,
+and the leak check before a run counting a copy only features find (never from pairs
+cached for other features)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,24 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from duplicates_helpers import PLANTED, planted_voc, record_features_run, thumbnail_features
+from duplicates_helpers import (
+    LEAKING,
+    PLANTED,
+    colour_histograms,
+    plant_feature_only_leak,
+    planted_voc,
+    record_features_run,
+    thumbnail_features,
+)
 
+from vocgui.core.atomic import save_npy_atomically
+from vocgui.core.duplicates.feature_pairs import pairs_path
+from vocgui.core.duplicates.leaks import LeakCount, count_leaks, leak_inputs, leak_warning
 from vocgui.core.duplicates.report import find_duplicates
 from vocgui.core.duplicates.search import cosine_pairs
+from vocgui.core.embedding_map import features_path
 from vocgui.core.project import Project
+from vocgui.core.voc import load_voc
 
 
 def _brute_force(x: np.ndarray, s: float) -> set[tuple[int, int]]:
@@ -76,3 +91,46 @@ def test_planted_copies_are_found_by_embeddings_in_the_same_groups(planted, tmp_
         assert all("hash" in g.methods and "embedding" in g.methods for g in both.groups)
         assert len(both.groups) == len(PLANTED)
         assert find_duplicates(p, workers=1, min_similarity=None).features_run is None
+
+
+def _leaks(project: Project) -> LeakCount:
+    return count_leaks(leak_inputs(project, "official"))
+
+
+def test_the_leak_check_counts_a_copy_only_features_find_from_fresh_pairs_only(
+        tmp_path: Path):
+    root, ids = planted_voc(tmp_path / "data")
+    name = plant_feature_only_leak(root, ids)
+    with Project.create_from_voc(tmp_path / "p.vocgui", root, workers=1) as p:
+        find_duplicates(p, workers=1)  # hashes cached: only the hashes' leak is known
+        assert _leaks(p) == LeakCount(1, 0, None)
+        run = record_features_run(p, colour_histograms(p.absolute_paths()))
+        assert _leaks(p) == LeakCount(1, 1, run)
+        assert leak_warning(p, "official").startswith(
+            "2 validation or test images have near-copies on another side of the split: "
+            f"1 by hash, 1 by image features (run {run}). ")
+        # The search's pairs are kept; the next check reads them instead of searching.
+        cache = pairs_path(p.path, run)
+        written = cache.stat().st_mtime_ns
+        assert _leaks(p) == LeakCount(1, 1, run) and cache.stat().st_mtime_ns == written
+        # Duplicates at a lower similarity keeps a wider search, which answers 0.99 too.
+        assert len(find_duplicates(p, workers=1, min_similarity=0.95).leaks) == 2
+        assert _leaks(p) == LeakCount(1, 1, run)
+
+        # The run re-scored (other features in the same file): its cached pairs are stale.
+        save_npy_atomically(features_path(p.path, run), thumbnail_features(p.absolute_paths()))
+        assert _leaks(p) == LeakCount(1, 0, run)
+        save_npy_atomically(features_path(p.path, run), colour_histograms(p.absolute_paths()))
+        assert _leaks(p) == LeakCount(1, 1, run)
+        # Images added: the run's features no longer cover the project.
+        extra = tmp_path / "extra"
+        extra.mkdir()
+        (extra / "new.jpg").write_bytes((root / "JPEGImages" / f"{ids[0]}.jpg").read_bytes())
+        p.add_images(load_voc(extra))
+        assert _leaks(p) == LeakCount(1, 0, None)
+
+        # Both copies moved to 'train': nothing leaks, nothing to warn about.
+        stems = [Path(f).stem for f in p.images["filename"]]
+        copies = [stems.index(c) for c in (*LEAKING, name)]
+        p.set_splits(copies, ["train"] * len(copies))
+        assert leak_warning(p, "official") is None

@@ -3,6 +3,8 @@ Training tab's warning before a run that would validate on near-copies."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from duplicates_helpers import (  # noqa: E402
     LEAKING,
     PLANTED,
+    colour_histograms,
+    plant_feature_only_leak,
     planted_voc,
     record_features_run,
     thumbnail_features,
@@ -116,21 +120,47 @@ def test_compute_features_without_local_weights_names_the_file(qtbot, state, tmp
     assert not panel.features.running and list(state.project.runs()["id"]) == [run]
 
 
-def test_training_asks_before_validating_on_near_copies(qtbot, state, monkeypatch):
+def test_training_asks_before_validating_on_near_copies(qtbot, tmp_path, monkeypatch):
     from vocgui.qt.training import TrainingPanel
+    from vocgui.training.config import defaults_for
 
+    root, ids = planted_voc(tmp_path / "data")
+    plant_feature_only_leak(root, ids)  # a copy in 'val' that only features find
+    state = AppState()
+    state.set_project(Project.create_from_voc(tmp_path / "p.vocgui", root, workers=1))
     panel = DuplicatesPanel(state)
     qtbot.addWidget(panel)
-    _find(qtbot, panel)
+    _find(qtbot, panel)  # the hashes are cached
+    run = record_features_run(state.project, colour_histograms(state.project.absolute_paths()))
     training = TrainingPanel(state)
     qtbot.addWidget(training)
-    asked = []
+    training.form.set_config(defaults_for("small_cnn", target_size=32, epochs=1))
+    asked, answers = [], [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
 
     def answer(_parent, title, text):
         asked.append(text)
-        return QMessageBox.StandardButton.No
+        return answers.pop(0)
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    training.start()
-    assert len(asked) == 1 and asked[0].startswith("1 validation or test image has a near-copy")
-    assert training.session is None and state.project.runs().empty  # nothing started
+    try:
+        training.start()
+        training.stop()  # while it counts: nothing starts, and nothing is asked
+        assert training.status_line.text() == "Not started: stopped while checking for copies."
+        assert training.start_button.isEnabled() and not training.leak_gate.running
+        training.start()
+        # The count runs on a pool thread: Start waits for it, the GUI thread goes on.
+        assert asked == [] and not training.start_button.isEnabled()
+        assert training.progress.format().startswith("Checking for validation images")
+        qtbot.waitUntil(lambda: training.start_button.isEnabled(), timeout=30_000)
+        assert len(asked) == 1 and asked[0].startswith(
+            "2 validation or test images have near-copies on another side of the split: "
+            f"1 by hash, 1 by image features (run {run}).")
+        assert training.session is None and list(state.project.runs()["id"]) == [run]
+        assert training.status_line.text() == f"Not started: {asked[0].split('. ')[0]}."
+        with qtbot.waitSignal(training.run_started, timeout=30_000):  # "Yes": it starts
+            training.start()
+        assert len(asked) == 2 and training.session is not None
+        os.kill(training.session.pid, signal.SIGKILL)  # its training is not this test's
+    finally:
+        training.shutdown()
+        state.set_project(None)

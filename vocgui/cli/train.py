@@ -3,9 +3,10 @@
 PATH is a project file (.vocgui) or a VOC folder. A VOC folder's project is the one the
 app opens for it (:mod:`vocgui.core.project.location`; or ``--project-file``), never
 inside the dataset, so the run shows in the app. The run starts exactly as the app's does
-(:func:`vocgui.training.run_start.start_run`), so this module imports no TensorFlow. Exit
-code: 0 completed, 1 failed, 2 bad input, 130 stopped.
-"""
+(:func:`vocgui.training.run_start.start_run`), so this module imports no TensorFlow. Like
+the Training tab, it first warns (on stderr) when validation images have near-copies in
+training (:mod:`vocgui.core.duplicates.leaks`). Exit code: 0 completed, 1 failed, 2 bad
+input, 130 stopped."""
 
 from __future__ import annotations
 
@@ -134,6 +135,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vocgui.core.duplicates.leaks import leak_warning
     from vocgui.core.project import ProjectError
     from vocgui.training.run_start import RunStartError, start_run
 
@@ -148,6 +150,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"vocgui train: {exc}", file=sys.stderr)
         return 2
     with project:
+        # As the Training tab asks first: validation images with near-copies in training.
+        warning = leak_warning(project, config.split)
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
         try:
             started = start_run(project, config, out_dir=args.out)
         except (ProjectError, RunStartError) as exc:

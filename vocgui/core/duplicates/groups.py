@@ -4,12 +4,11 @@ and the splits.
 A group is a connected set of images linked by exact copies (same content hash), near
 copies (pHash within ``threshold`` bits, full image or its centre; see :mod:`.hashing`)
 or, when a run saved features, images whose embeddings have a cosine similarity of at
-least ``min_similarity``; each group says which of these methods linked it. A group
-whose images carry different labels is a likely label error (the same picture cannot be
-both "dog" and "cat, dog"). A group spread over 'train' and
-'val', or over 'test' and any other split, is a leak: the model is scored on near-copies
-of what it trained on.
-"""
+least the search's (:mod:`.feature_pairs`); each group says which of these methods
+linked it. A group whose images carry different labels is a likely label error (the same
+picture cannot be both "dog" and "cat, dog"). A group spread over 'train' and 'val', or
+over 'test' and any other split, is a leak: the model is scored on near-copies of what it
+trained on."""
 
 from __future__ import annotations
 
@@ -20,8 +19,9 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from vocgui.core.duplicates.search import cosine_pairs, hamming_pairs
-from vocgui.core.duplicates.thresholds import DEFAULT_SIMILARITY, DEFAULT_THRESHOLD
+from vocgui.core.duplicates.feature_pairs import FeaturePairs
+from vocgui.core.duplicates.search import hamming_pairs
+from vocgui.core.duplicates.thresholds import DEFAULT_THRESHOLD
 
 #: What can link two images, in the order groups list them: the same bytes, close
 #: perceptual hashes, close embeddings.
@@ -128,33 +128,55 @@ def exact_pairs(hashes: ImageHashes) -> tuple[np.ndarray, np.ndarray]:
     return i[keep], j[keep]
 
 
-def find_groups(hashes: ImageHashes, labels: Sequence[tuple[str, ...]],
-                splits: Sequence[str], threshold: int = DEFAULT_THRESHOLD,
-                features: np.ndarray | None = None,
-                min_similarity: float = DEFAULT_SIMILARITY) -> list[DuplicateGroup]:
-    """Every duplicate group (two images or more), leaks and label conflicts first, then
-    larger groups first. With ``features`` (n_images, d), embedding pairs join the same
-    groups as the hash pairs."""
-    n = len(hashes.content)
+@dataclass(frozen=True)
+class Links:
+    """Pairs of linked images (i, j), each with the index in :data:`METHODS` of what linked
+    it and its ``value``: the pHash distance of a hash link (0 for an exact copy), the
+    cosine similarity of an embedding link."""
+
+    i: np.ndarray
+    j: np.ndarray
+    method: np.ndarray
+    value: np.ndarray
+
+    def without(self, method: str) -> Links:
+        """The links that ``method`` did not make."""
+        keep = self.method != METHODS.index(method)
+        return Links(self.i[keep], self.j[keep], self.method[keep], self.value[keep])
+
+
+def duplicate_links(hashes: ImageHashes, threshold: int = DEFAULT_THRESHOLD,
+                    feature_pairs: FeaturePairs | None = None) -> Links:
+    """Every exact and near pair of the hashes, plus ``feature_pairs`` (a run's embedding
+    pairs, :mod:`.feature_pairs`) when given."""
     ei, ej = exact_pairs(hashes)
     ni, nj, nd = near_pairs(hashes, threshold)
     # Images with all-zero features (files a scoring pass could not decode) pair with
     # nothing: their cosine with anything is 0.
-    fi, fj, fs = (cosine_pairs(features, min_similarity) if features is not None
-                  else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),))
-    i = np.concatenate([ei, ni, fi]).astype(np.int64)
-    j = np.concatenate([ej, nj, fj]).astype(np.int64)
-    method = np.repeat(np.arange(len(METHODS)), [len(ei), len(ni), len(fi)])
-    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    pairs = feature_pairs or FeaturePairs.none()
+    return Links(
+        i=np.concatenate([ei, ni, pairs.i]).astype(np.int64),
+        j=np.concatenate([ej, nj, pairs.j]).astype(np.int64),
+        method=np.repeat(np.arange(len(METHODS)), [len(ei), len(ni), len(pairs.i)]),
+        value=np.concatenate([np.zeros(len(ei)), nd, pairs.similarity]).astype(np.float64))
+
+
+def groups_from_links(links: Links, content: np.ndarray, labels: Sequence[tuple[str, ...]],
+                      splits: Sequence[str]) -> list[DuplicateGroup]:
+    """The connected groups (two images or more) of ``links`` among ``len(content)``
+    images (``content``: their content hashes), leaks and label conflicts first, then
+    larger groups first."""
+    n = len(content)
+    graph = coo_matrix((np.ones(len(links.i)), (links.i, links.j)), shape=(n, n))
     n_components, component = connected_components(graph, directed=False)
-    edge_group = component[i]
+    edge_group = component[links.i]
     found = np.zeros((n_components, len(METHODS)), dtype=bool)
-    found[edge_group, method] = True
+    found[edge_group, links.method] = True
+    by_features = links.method == METHODS.index("embedding")
     worst = np.full(n_components, -1, dtype=np.int64)  # -1: no hash link
-    np.maximum.at(worst, edge_group[:len(ei)], 0)
-    np.maximum.at(worst, edge_group[len(ei):len(ei) + len(ni)], nd)
+    np.maximum.at(worst, edge_group[~by_features], links.value[~by_features].astype(np.int64))
     least = np.full(n_components, np.inf)
-    np.minimum.at(least, edge_group[len(ei) + len(ni):], fs)
+    np.minimum.at(least, edge_group[by_features], links.value[by_features])
     order = np.argsort(component, kind="stable")
     bounds = np.flatnonzero(np.diff(component[order])) + 1
     groups = []
@@ -164,7 +186,7 @@ def find_groups(hashes: ImageHashes, labels: Sequence[tuple[str, ...]],
         rows = tuple(int(r) for r in np.sort(members))
         k = component[rows[0]]
         groups.append(DuplicateGroup(
-            rows=rows, exact=len({hashes.content[r] for r in rows}) == 1,
+            rows=rows, exact=len({content[r] for r in rows}) == 1,
             distance=int(worst[k]) if worst[k] >= 0 else None,
             labels=tuple(tuple(labels[r]) for r in rows),
             splits=tuple(str(splits[r]) for r in rows),
@@ -172,6 +194,15 @@ def find_groups(hashes: ImageHashes, labels: Sequence[tuple[str, ...]],
             similarity=round(float(least[k]), 4) if np.isfinite(least[k]) else None))
     groups.sort(key=lambda g: (not g.leak, not g.label_conflict, -len(g.rows), g.rows))
     return groups
+
+
+def find_groups(hashes: ImageHashes, labels: Sequence[tuple[str, ...]],
+                splits: Sequence[str], threshold: int = DEFAULT_THRESHOLD,
+                feature_pairs: FeaturePairs | None = None) -> list[DuplicateGroup]:
+    """Every duplicate group of the hashes at ``threshold`` and, with ``feature_pairs``,
+    of a run's embeddings too (in the same groups); see :func:`groups_from_links`."""
+    return groups_from_links(duplicate_links(hashes, threshold, feature_pairs),
+                             hashes.content, labels, splits)
 
 
 def leaked_rows(groups: Sequence[DuplicateGroup]) -> np.ndarray:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vocgui.core.duplicates.cache import as_image_hashes, file_stats, refresh_hashes
+from vocgui.core.duplicates.cache import as_image_hashes, refresh_hashes
+from vocgui.core.duplicates.feature_pairs import FeaturePairs, run_feature_pairs
 from vocgui.core.duplicates.groups import DuplicateGroup, find_groups, leaked_rows
 from vocgui.core.duplicates.thresholds import DEFAULT_SIMILARITY, DEFAULT_THRESHOLD
 from vocgui.core.embedding_map import load_run_features, runs_with_features
@@ -52,14 +53,15 @@ def newest_features_run(project) -> int | None:
 
 def report_from_cache(cache: HashCache, labels: Sequence[tuple[str, ...]],
                       splits: Sequence[str], threshold: int = DEFAULT_THRESHOLD,
-                      features: np.ndarray | None = None, features_run: int | None = None,
+                      feature_pairs: FeaturePairs | None = None,
+                      features_run: int | None = None,
                       min_similarity: float = DEFAULT_SIMILARITY) -> DuplicateReport:
-    """The report for an up-to-date cache, and ``features`` (run ``features_run``'s) when
-    given (plain values: safe in a worker thread)."""
-    groups = find_groups(as_image_hashes(cache), labels, splits, threshold, features,
-                         min_similarity)
+    """The report for an up-to-date cache, and run ``features_run``'s ``feature_pairs``
+    (found at ``min_similarity``; :func:`run_feature_pairs`) when given (plain values:
+    safe in a worker thread)."""
+    groups = find_groups(as_image_hashes(cache), labels, splits, threshold, feature_pairs)
     errors = {int(r): str(cache.error[r]) for r in np.flatnonzero(cache.error != "")}
-    with_features = features is not None
+    with_features = feature_pairs is not None
     return DuplicateReport(groups, threshold, len(cache.known), errors,
                            features_run if with_features else None,
                            min_similarity if with_features else None)
@@ -81,36 +83,9 @@ def find_duplicates(project, threshold: int = DEFAULT_THRESHOLD, workers: int = 
     cache, changed = refreshed
     project.save_image_hashes(changed, cache)
     run = newest_features_run(project) if min_similarity is not None else None
-    features = (load_run_features(project.path, run, len(project.images))
-                if run is not None else None)
+    similarity = min_similarity if min_similarity is not None else DEFAULT_SIMILARITY
+    pairs = (run_feature_pairs(project.path, run, len(project.images), similarity)
+             if run is not None else None)
     return report_from_cache(cache, list(project.images["labels"]),
-                             list(project.images["split"]), threshold, features, run,
-                             min_similarity if min_similarity is not None else
-                             DEFAULT_SIMILARITY)
-
-
-def cached_leak_count(project, threshold: int = DEFAULT_THRESHOLD) -> int | None:
-    """How many validation or test images have a near-copy on another side, from the
-    cached hashes of unchanged files only (no image is decoded, so it is quick enough to
-    ask before every training run). None when the images were never hashed."""
-    cache = project.image_hash_cache()
-    if not cache.known.any():
-        return None
-    mtime, size = file_stats(project.absolute_paths())
-    cache.known &= (cache.mtime_ns == mtime) & (cache.size == size)
-    report = report_from_cache(cache, list(project.images["labels"]),
-                               list(project.images["split"]), threshold)
-    return len(report.leaked_rows)
-
-
-def leak_warning(project, split_method: str) -> str | None:
-    """What to tell a user about to train with ``split_method`` ('official' uses the
-    project's splits), or None when the cached hashes show no leak (or there are none)."""
-    if split_method != "official":
-        return None
-    count = cached_leak_count(project)
-    if not count:
-        return None
-    return (f"{count} validation or test {'image has' if count == 1 else 'images have'} a "
-            "near-copy on another side of the split, so the run's validation scores would "
-            "be inflated. The Duplicates tab lists them and can move or exclude the copies.")
+                             list(project.images["split"]), threshold, pairs, run,
+                             similarity)

@@ -3,8 +3,9 @@ or carry different labels, and resolve them (flag, one split per group, exclude 
 
 Hashing runs on a pool thread on plain values (paths and the cached hashes read here);
 the new hashes are saved into the project back on the GUI thread, which owns it. When a
-run saved features, the newest such run's embeddings are read and searched on the same
-thread (cosine similarity at least the "Features" value), joining the same groups.
+run saved features, the newest such run's embedding pairs (cosine similarity at least the
+"Features" value) are searched on the same thread, or read from the run's cache of its
+last search (:mod:`vocgui.core.duplicates.feature_pairs`), joining the same groups.
 "Compute features" gives a project features without training (:mod:`.features_pass`). Every
 action is one core command on the undo stack.
 """
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.duplicates.cache import refresh_hashes
+from vocgui.core.duplicates.feature_pairs import run_feature_pairs
 from vocgui.core.duplicates.report import (
     DuplicateReport,
     newest_features_run,
@@ -40,7 +42,6 @@ from vocgui.core.duplicates.thresholds import (
     DEFAULT_THRESHOLD,
     MAX_HAMMING_THRESHOLD,
 )
-from vocgui.core.embedding_map import load_run_features
 from vocgui.core.project import ChangeEvent, ProjectError
 from vocgui.core.project.commands import SetReview, SetSplits
 from vocgui.core.wording import plural
@@ -166,10 +167,10 @@ class DuplicatesPanel(QWidget):
             if refreshed is None:
                 return None
             fresh, changed = refreshed
-            features = (load_run_features(project_path, run, n_images)
-                        if run is not None else None)
+            pairs = (run_feature_pairs(project_path, run, n_images, similarity)
+                     if run is not None else None)
             return fresh, changed, report_from_cache(fresh, labels, splits, threshold,
-                                                     features, run, similarity)
+                                                     pairs, run, similarity)
 
         self.find_button.setText("Cancel")
         self.progress.setValue(0)

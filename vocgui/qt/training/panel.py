@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vocgui.core.duplicates.report import leak_warning
 from vocgui.core.project import Project, RunEvent
 from vocgui.core.wording import plural
 from vocgui.plots.training_curves import AVERAGES
@@ -38,10 +36,11 @@ from vocgui.qt.training.class_table import ClassMetricsView
 from vocgui.qt.training.config_form import TrainConfigForm
 from vocgui.qt.training.curves_canvas import TrainingCurvesCanvas
 from vocgui.qt.training.device_line import DeviceLine
+from vocgui.qt.training.leak_gate import LeakGate
 from vocgui.qt.training.progress import batch_progress, excluded_summary
 from vocgui.qt.training.runs_view import RunsView
 from vocgui.qt.training.session import TrainingSession
-from vocgui.training.config import ConfigError
+from vocgui.training.config import ConfigError, TrainConfig
 from vocgui.training.run_start import RunStartError
 
 #: Status line colour per run outcome.
@@ -85,6 +84,9 @@ class TrainingPanel(QWidget):
         self.curves = TrainingCurvesCanvas()
         self.class_table = ClassMetricsView()
         self.runs = RunsView()
+        self.leak_gate = LeakGate(self)
+        self.leak_gate.passed.connect(self._begin)
+        self.leak_gate.declined.connect(self._not_started)
         self._build_layout()
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
@@ -147,7 +149,7 @@ class TrainingPanel(QWidget):
     def start(self) -> None:
         """Start a run of the form's config on a snapshot of the project's labels."""
         project = self.state.project
-        if project is None or self.session is not None:
+        if project is None or self.session is not None or self.leak_gate.running:
             return
         if project.read_only:
             self._show_status(READ_ONLY_TIP, "failed")
@@ -157,19 +159,30 @@ class TrainingPanel(QWidget):
         except ConfigError as exc:
             self._show_status(f"Cannot start: {exc}", "failed")
             return
-        leaks = leak_warning(project, config.split)  # near-copies across train and val
-        answer = leaks and QMessageBox.question(self, "Validation images seen in training",
-                                                f"{leaks}\n\nTrain anyway?")
-        if leaks and answer != QMessageBox.StandardButton.Yes:
+        if self.leak_gate.check(project, config):  # near-copies across train and val?
+            self.progress.setValue(0)
+            self.progress.setFormat("Checking for validation images seen in training…")
+            self._show_status("Before the run: looking for validation images with "
+                              "near-copies in training (Stop cancels).")
+            self._sync_buttons()
+            return
+        self._begin(config)
+
+    def _begin(self, config: TrainConfig) -> None:
+        """Start the run (after the leak check, if there was one)."""
+        project = self.state.project
+        if project is None or self.session is not None:
             return
         try:
             session = TrainingSession(project, config, self)
         except RunStartError as exc:  # recorded, as a failed run (its events list it)
             self.runs.select_run(exc.run_id)
             self._show_status(f"Run {exc.run_id} failed. {exc}", "failed")
+            self._sync_buttons()
             return
         except Exception as exc:  # the project could not record the run (disk full...)
             self._show_status(f"Cannot start: could not create the run: {exc}", "failed")
+            self._sync_buttons()
             return
         self.session = session
         self._excluded = []
@@ -186,8 +199,18 @@ class TrainingPanel(QWidget):
         self.pages.setCurrentIndex(1)  # watch it
         self.run_started.emit(session.run_id)
 
+    def _not_started(self, text: str) -> None:
+        self.progress.setFormat("No run")
+        self._show_status(text, "stopped")
+        self._sync_buttons()
+
     def stop(self) -> None:
-        """Ask the current run to stop; returns at once (the run ends a moment later)."""
+        """Ask the current run to stop; returns at once (the run ends a moment later).
+        Before it starts, while its leak check runs: start nothing."""
+        if self.leak_gate.running:
+            self.leak_gate.cancel()
+            self._not_started("Not started: stopped while checking for copies.")
+            return
         if self.session is not None and self.session.running:
             self.session.stop()
             self.stop_button.setEnabled(False)
@@ -275,6 +298,7 @@ class TrainingPanel(QWidget):
     def _on_project_changed(self, project: Project | None) -> None:
         if self.session is not None and project is self.session.project:
             return  # the same project again: the run goes on
+        self.leak_gate.cancel()  # its question was about the previous project
         if self.session is not None:
             # The old project is closed already: stop its run, record nothing more.
             session, self.session = self.session, None
@@ -297,7 +321,7 @@ class TrainingPanel(QWidget):
         self.runs.refresh(self.state.project)
 
     def _sync_buttons(self) -> None:
-        running = self.session is not None
+        running = self.session is not None or self.leak_gate.running
         project = self.state.project
         read_only = project is not None and project.read_only
         # A run is recorded in the project file, which a read-only window never writes.
