@@ -2,7 +2,7 @@
 sample, measured on images neither the model nor the tuning saw.
 
     python benchmarks/bench_thresholds.py [--images 600] [--unlabeled 200] [--epochs 8]
-        [--folds 0] [--seed 0]
+        [--folds 0] [--seed 0] [--keep DIR]
 
 Writes the demo dataset with an unlabeled part, trains a run on its labeled images
 (in-process, scoring pass included: ``--folds K`` makes it cross-validated), records it
@@ -18,6 +18,7 @@ The last line is the ratio tuned / single micro-F1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -79,8 +80,12 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--folds", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", metavar="DIR",
+                        help="write the dataset, the project and the run here, and keep "
+                        "them (to open the project in the app afterwards)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = args.keep or stack.enter_context(tempfile.TemporaryDirectory())
         project, run_id = trained_project(Path(tmp), args)
         with project:
             run = load_run_scores(project, run_id)
