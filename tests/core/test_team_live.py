@@ -104,6 +104,13 @@ def test_another_apps_edits_arrive_within_a_second(pg_url, team_dataset, monkeyp
         _apply_until(mine, notes, lambda: "renamed by bob" in mine.classes)
         assert events[-2].kind == "classes"
         assert project_state(mine) == project_state(theirs)
+        run_events = []  # thresholds saved with a run: the suggestions there reload
+        mine.run_events.connect(run_events.append)
+        run = theirs.create_run({}, theirs.snapshot())
+        theirs.save_thresholds(run, {"renamed by bob": 0.3})
+        _apply_until(mine, notes, lambda: "run_thresholds" in [e.kind for e in run_events])
+        assert run_events[-1].run_id == run
+        assert mine.saved_thresholds(run) == {"renamed by bob": 0.3}
         _drain(mine, notes)
         mine.add_label([0], "mine")  # my own edit: applied at once, its note skipped
         seen = len(events)
