@@ -67,6 +67,14 @@ def test_thresholds_are_tuned_on_out_of_sample_labeled_images_only(project):
     unlabeled = int(np.flatnonzero(~project.images["labeled"].to_numpy(dtype=bool))[0])
     np.testing.assert_array_equal(s.suggested[unlabeled], s.thresholds <= np.float32(0.62))
     assert s.origin is origin
+    # Scores that do not say which images trained the model tune nothing.
+    other = project.create_run({"threshold": 0.4}, project.snapshot())
+    project.save_predictions(other, scores.rows, project.classes, scores.scores, split="all")
+    origin = load_run_scores(project, other).origin
+    assert origin.n_images == 0 and set(origin.sources) == {RUN}
+    assert (origin.values == np.float32(0.4)).all()
+    assert origin.caption() == "the run's threshold 0.40 for every class"
+    assert "no labeled out-of-sample image" in origin.source_of(0)
 
 
 def test_saved_thresholds_win_undo_and_survive_reopening_and_copying(project, tmp_path):

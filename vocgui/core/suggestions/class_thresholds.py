@@ -131,7 +131,8 @@ def run_class_thresholds(project: Project, run_id: int, predictions: Predictions
     n = len(project.images)
     inside = (rows >= 0) & (rows < n)  # rows of images the project no longer has
     labeled = project.images["labeled"].to_numpy(dtype=bool)
-    in_sample = (np.zeros(len(rows), dtype=bool) if predictions.in_sample is None
+    # Scores that do not say which images trained the model tune nothing: any might have.
+    in_sample = (np.ones(len(rows), dtype=bool) if predictions.in_sample is None
                  else np.asarray(predictions.in_sample, dtype=bool))
     tuning = inside & ~in_sample
     tuning[tuning] = labeled[rows[tuning]]
