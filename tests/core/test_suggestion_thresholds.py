@@ -12,7 +12,7 @@ import pytest
 from vocgui.core.project import Project
 from vocgui.core.project.commands import SaveThresholds, UndoStack
 from vocgui.core.project.copying import copy_project
-from vocgui.core.suggestions import load_run_scores, match_classes
+from vocgui.core.suggestions import RunScores, load_run_scores, match_classes, tune_thresholds
 from vocgui.core.suggestions.class_thresholds import MIN_POSITIVES, RUN, SAVED, TUNED
 
 
@@ -104,3 +104,17 @@ def test_saved_thresholds_win_undo_and_survive_reopening_and_copying(project, tm
     with Project.open(tmp_path / "copy.vocgui") as copied:
         assert load_run_scores(copied, run_id).thresholds[:2].tolist() == \
             pytest.approx([0.9, 0.05])
+
+
+def test_the_confident_band_moves_with_the_threshold():
+    """A rare class cut at 0.05: 0.08 is suggested, so it is no confident "no" (at 0.5 it
+    was), and bulk accept leaves that image to the annotator."""
+    classes = ("rare", "common")
+    origin = tune_thresholds(classes, np.zeros((0, 2)), np.zeros((0, 2), dtype=bool),
+                             np.ones(2, dtype=bool), 0.5, {"rare": 0.05})
+    scores = np.array([[0.08, 0.02], [0.005, 0.95], [0.2, 0.5]], dtype=np.float32)
+    run = RunScores(1, "run 1", classes, np.arange(3), scores, origin.values,
+                    np.zeros(3, dtype=bool), origin)
+    s = match_classes(run, list(classes), 3)
+    assert s.suggested[:, 0].tolist() == [True, False, True]
+    assert s.confident.tolist() == [False, True, False]

@@ -72,6 +72,9 @@ def test_classes_are_matched_by_name_after_a_rename_and_an_add(project, record_s
 def test_uncertainty_is_the_least_decided_class():
     scores = np.array([[0.5, 0.99], [0.1, 0.9], [np.nan, np.nan], [np.nan, 0.75]], np.float32)
     np.testing.assert_allclose(uncertainty_of(scores), [1.0, 0.2, np.nan, 0.5], atol=1e-6)
+    # From each class's threshold: 0.08 just over a rare class's 0.064 is nearly a toss.
+    near = uncertainty_of(np.array([[0.08, 0.02], [0.01, 0.9]]), np.array([0.064, 0.5]))
+    np.testing.assert_allclose(near, [0.92 / 0.936, 0.2], atol=1e-6)
 
 
 def test_accepting_one_image_is_one_undoable_edit(project, record_scoring_run):

@@ -8,12 +8,17 @@ that the GUI thread redoes after every class edit: a class the project has and t
 model does not know (added, or renamed, since the run) has no score and is reported in
 ``unknown``; a class the model knows that the project no longer has is ignored.
 
-Uncertainty of an image = max over its classes of ``1 - |2p - 1|``. The outputs are
-independent sigmoids, so an image is as uncertain as its least decided class: one class
-at 0.5 means the annotator has to look, however sure the model is of the others.
-Summed entropy would grow with the number of classes and rank an image with many mildly
-unsure classes above one coin-flip; this measure is 1 at p = 0.5 and 0 at p = 0 or 1,
-in [0, 1] whatever the number of classes (the Map tab colours by the same measure).
+Uncertainty of an image = max over its classes of how near the score p is to the class's
+threshold t: ``p / t`` below it, ``(1 - p) / (1 - t)`` from it up, which at t = 0.5 is
+``1 - |2p - 1|``. The outputs are independent sigmoids, so an image is as uncertain as
+its least decided class: one class at its threshold means the annotator has to look,
+however sure the model is of the others. Summed entropy would grow with the number of
+classes and rank an image with many mildly unsure classes above one coin-flip; this
+measure is 1 at p = t and 0 at p = 0 or 1, in [0, 1] whatever the number of classes.
+Measured from the threshold, not from 0.5: with a rare class cut at 0.06, a score of
+0.08 is a suggestion, not a confident "no" (the Map tab, which knows no thresholds,
+colours by the measure at 0.5). The confident band moves with the threshold the same
+way: a score is confident where this measure is at most 0.2, (0.1, 0.9) at t = 0.5.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ from vocgui.core.project import Project
 from vocgui.core.suggestions.class_thresholds import ClassThresholds, run_class_thresholds
 from vocgui.core.suggestions.model_runs import SCORES_SPLIT, model_name
 
-#: A score is confident outside (lo, hi): an image is "all confident" when every known
-#: class's score is at most lo or at least hi.
+#: At threshold 0.5, a score is confident outside (lo, hi): an image is "all confident"
+#: when every known class's score is at most lo or at least hi. For another threshold t
+#: the band is scaled to (lo * 2t, t + (hi - 0.5) * 2(1 - t)): see the module docstring.
 CONFIDENT_BAND = (0.1, 0.9)
 
 
@@ -73,11 +79,21 @@ def load_run_scores(project: Project, run_id: int) -> RunScores:
                      origin.values, in_sample, origin)
 
 
-def uncertainty_of(scores: np.ndarray) -> np.ndarray:
-    """Per row, max over classes of ``1 - |2p - 1|`` (module docstring); NaN scores are
-    left out, and a row with none is NaN."""
+def _margin(scores: np.ndarray, thresholds: np.ndarray | float = 0.5) -> np.ndarray:
+    """Per score, how near it is to its class's threshold (module docstring): 1 at the
+    threshold, 0 at 0 and 1; NaN where the score or threshold is NaN."""
     scores = np.asarray(scores, dtype=np.float32)
-    margin = 1.0 - np.abs(2.0 * scores - 1.0)
+    t = np.broadcast_to(np.asarray(thresholds, dtype=np.float32), scores.shape[-1:])
+    tiny = np.float32(1e-6)  # a threshold of 0 or 1: every score on one side of it
+    with np.errstate(invalid="ignore"):
+        return np.where(scores < t, scores / np.maximum(t, tiny),
+                        (1.0 - scores) / np.maximum(1.0 - t, tiny)).astype(np.float32)
+
+
+def uncertainty_of(scores: np.ndarray, thresholds: np.ndarray | float = 0.5) -> np.ndarray:
+    """Per row, max over classes of how near each score is to its class's threshold
+    (module docstring); NaN scores are left out, and a row with none is NaN."""
+    margin = _margin(scores, thresholds)
     known = ~np.isnan(margin)
     best = np.where(known, margin, -1.0).max(axis=1, initial=-1.0)
     return np.where(known.any(axis=1), best, np.nan).astype(np.float32)
@@ -136,9 +152,11 @@ def match_classes(run_scores: RunScores, classes: Sequence[str], n_images: int,
     with np.errstate(invalid="ignore"):  # NaN compares False: no suggestion
         suggested = scores >= thresholds
         lo, hi = band
-        unsure = ((scores > lo) & (scores < hi)).any(axis=1)
+        low, high = thresholds * (2 * lo), thresholds + (1 - thresholds) * (2 * hi - 1)
+        unsure = ((scores > low) & (scores < high)).any(axis=1)
     return Suggestions(
         run_scores.run_id, run_scores.name, classes, known,
         tuple(name for name, k in zip(classes, known, strict=True) if not k),
-        scores, thresholds, scored, in_sample, suggested, uncertainty_of(scores),
+        scores, thresholds, scored, in_sample, suggested,
+        uncertainty_of(scores, np.nan_to_num(thresholds, nan=0.5)),
         scored & ~unsure & known.any(), run_scores.origin)
