@@ -8,12 +8,12 @@ batches copied from Python into TensorFlow. Measured in benchmarks/bench_pipelin
 that cost the flow pipeline a third of its speed in ``fit``.
 
 :func:`flow_dataset` instead maps batch numbers to batches in a tf.data graph:
-``workers`` batches at a time, each one :meth:`MultiHotBatches.arrays` call in
-``tf.numpy_function`` (its decoding and resizing release the GIL, so the calls run in
-parallel), in order (``deterministic=True``: validation rows stay in place), prefetched
-across the training step. The shapes are known without decoding anything, uint8 pixels
-cross into TensorFlow and are scaled there (``x * (1/255)`` in float32, the same
-arithmetic as the PyDataset's NumPy, so the same floats), and every iteration of the
+one batch at a time, in order (validation rows stay in place), each one
+:meth:`MultiHotBatches.arrays` call in ``tf.numpy_function`` (whose images decode and
+resize in ``workers`` threads, releasing the GIL), prefetched across the training step.
+The shapes are known without decoding anything, uint8 pixels cross into TensorFlow and
+are scaled there (``x * (1/255)`` in float32, the same arithmetic as the PyDataset's
+NumPy, so the same floats), and every iteration of the
 dataset is the next epoch of the PyDataset's seeded order, as ``on_epoch_end`` would
 advance it on the other backends (which read the PyDataset itself). An extra iteration
 (Keras peeks at one batch before training under a distribution strategy) moves the
@@ -64,5 +64,9 @@ def flow_dataset(batches: MultiHotBatches) -> tf.data.Dataset:
         lambda _: tf.numpy_function(next_epoch, [], tf.int64, stateful=True))
     ds = ds.flat_map(lambda epoch: tf.data.Dataset.range(n).map(lambda index: (epoch, index)))
     ds = ds.apply(tf.data.experimental.assert_cardinality(n))
-    ds = ds.map(prepare, num_parallel_calls=max(1, batches.workers), deterministic=True)
+    # One batch at a time (its images decode in ``workers`` threads, in ``arrays``): a
+    # Python call is stateful to TensorFlow, and op determinism (on in every TensorFlow
+    # run) rewrites a parallel map of one into this sequential map anyway, logging a
+    # NodeDef error line about use_unbounded_threadpool while doing so.
+    ds = ds.map(prepare)
     return ds.prefetch(PREFETCH)
