@@ -23,5 +23,9 @@ def test_colourings_of_a_small_label_matrix() -> None:
     assert np.isnan(errors.values[[1, 3]]).all()
     doubt = colouring("uncertainty", labels, classes, splits, scores, np.array([0, 2]))
     assert np.allclose(doubt.values[[0, 2]], [0.4, 1.0])
+    # from each class's threshold, as the suggestions measure it: 0.2 is just above dog's
+    cut = colouring("uncertainty", labels, classes, splits, scores, np.array([0, 2]),
+                    thresholds=np.array([0.5, 0.19], dtype=np.float32))
+    assert np.allclose(cut.values[[0, 2]], [0.8 / 0.81, 1.0])
     assert {key for key, _ in COLOURINGS} == {"class", "n_labels", "split", "labeled",
                                              "label_error", "uncertainty"}

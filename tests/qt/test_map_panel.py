@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from vocgui.core.embedding_map import layout_path, load_run_features, save_layout
 from vocgui.core.project import Project
+from vocgui.core.suggestions import load_run_scores, uncertainty_of
 from vocgui.qt.app_state import AppState
 from vocgui.qt.main_window import MainWindow
 from vocgui.qt.map import MapPanel
@@ -206,6 +207,40 @@ def test_without_features_the_map_says_how_to_get_them(qtbot, demo_root, tmp_pat
     assert panel.run_box.count() == 0
     state.set_project(None)
 
+
+
+def test_uncertainty_is_measured_from_the_thresholds_the_suggestions_use(qtbot, demo_root,
+                                                                          tmp_path):
+    """The run's scoring pass puts most classes' best cut near 0.35, far from 0.5: the
+    Map colours by the tuned thresholds (as the suggestions measure uncertainty), and by
+    thresholds saved from the Review tab once they arrive as a run event."""
+    with Project.create_from_voc(tmp_path / "p.vocgui", demo_root, workers=1) as project:
+        run_id = record_run_with_features(project)
+        rows = np.arange(len(project.images))
+        noise = np.random.default_rng(1).random(project.labels.shape) * 0.1
+        scores = (0.2 + 0.2 * project.labels + noise).astype(np.float32)
+        project.save_predictions(run_id, rows, project.classes, scores, split="all",
+                                 in_sample=np.zeros(len(rows), dtype=bool))
+        tuned = load_run_scores(project, run_id).thresholds
+    assert (np.abs(tuned - 0.5) > 0.1).sum() >= 5  # a class with few examples keeps 0.5
+    state = AppState()
+    panel = MapPanel(state)
+    qtbot.addWidget(panel)
+    panel.umap_enabled = False
+    state.set_project(Project.open(tmp_path / "p.vocgui"))
+    panel.colour_box.setCurrentIndex(panel.colour_box.findData("uncertainty"))
+    qtbot.waitUntil(lambda: panel.thresholds is not None and panel.method == "pca",
+                    timeout=30_000)
+    assert [panel.thresholds[c] for c in state.project.classes] == pytest.approx(tuned)
+    shown = panel.current_colouring().values
+    np.testing.assert_allclose(shown, uncertainty_of(scores, tuned), rtol=1e-6)
+    assert not np.allclose(shown, uncertainty_of(scores))  # from 0.5 it differs
+    saved = dict.fromkeys(state.project.classes, 0.9)
+    state.project.save_thresholds(run_id, saved)
+    qtbot.waitUntil(lambda: panel.thresholds == pytest.approx(saved), timeout=30_000)
+    np.testing.assert_allclose(panel.current_colouring().values,
+                               uncertainty_of(scores, 0.9), rtol=1e-6)
+    state.set_project(None)
 
 def _umap_children() -> list[int]:
     """Ids of this process's running UMAP children (from /proc)."""

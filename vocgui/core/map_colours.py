@@ -32,11 +32,14 @@ class Colouring:
 
 def colouring(key: str, labels: np.ndarray, classes: list[str], splits,
               scores: np.ndarray | None = None, scored_rows: np.ndarray | None = None,
-              labeled: np.ndarray | None = None) -> Colouring:
+              labeled: np.ndarray | None = None,
+              thresholds: np.ndarray | float = 0.5) -> Colouring:
     """The colouring ``key`` of every image. ``labels`` is the (n, k) bool matrix;
     ``labeled`` the project's labeled/unlabeled state (default: has any label);
     ``scores`` the run's (len(scored_rows), k) predictions for the run's classes, which
-    must be the project's ``classes`` here (else the run-based colourings are unknown)."""
+    must be the project's ``classes`` here (else the run-based colourings are unknown);
+    ``thresholds`` its classes' decision thresholds, which uncertainty is measured from
+    (as the suggestions measure it)."""
     n = len(labels)
     if key == "class":
         first = np.where(labels.any(axis=1), np.argmax(labels, axis=1), -1)
@@ -57,6 +60,6 @@ def colouring(key: str, labels: np.ndarray, classes: list[str], splits,
         p = np.asarray(scores, dtype=np.float32)
         if key == "label_error":  # how far the given labels are from what the model says
             values[scored_rows] = np.abs(labels[scored_rows].astype(np.float32) - p).max(1)
-        elif key == "uncertainty":  # scores near 0.5 are the model's doubt
-            values[scored_rows] = uncertainty_of(p)
+        elif key == "uncertainty":  # scores near their class's threshold: its doubt
+            values[scored_rows] = uncertainty_of(p, thresholds)
     return Colouring(key, values=values)

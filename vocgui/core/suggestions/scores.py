@@ -16,8 +16,8 @@ however sure the model is of the others. Summed entropy would grow with the numb
 classes and rank an image with many mildly unsure classes above one coin-flip; this
 measure is 1 at p = t and 0 at p = 0 or 1, in [0, 1] whatever the number of classes.
 Measured from the threshold, not from 0.5: with a rare class cut at 0.06, a score of
-0.08 is a suggestion, not a confident "no" (the Map tab, which knows no thresholds,
-colours by the measure at 0.5). The confident band moves with the threshold the same
+0.08 is a suggestion, not a confident "no" (the Map tab colours by the same measure, from
+the same thresholds). The confident band moves with the threshold the same
 way: a score is confident where this measure is at most 0.2, (0.1, 0.9) at t = 0.5.
 """
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
+from vocgui.core.evaluation.review_runs import run_threshold
 from vocgui.core.project import Project
 from vocgui.core.suggestions.class_thresholds import ClassThresholds, run_class_thresholds
 from vocgui.core.suggestions.model_runs import SCORES_SPLIT, model_name
@@ -72,8 +72,7 @@ def load_run_scores(project: Project, run_id: int) -> RunScores:
     n = len(predictions.rows)
     in_sample = (np.zeros(n, dtype=bool) if predictions.in_sample is None
                  else predictions.in_sample)
-    threshold = float(run["config"].get("threshold", DEFAULT_THRESHOLD))
-    origin = run_class_thresholds(project, int(run_id), predictions, threshold)
+    origin = run_class_thresholds(project, int(run_id), predictions, run_threshold(run))
     return RunScores(int(run_id), model_name(run["config"], int(run_id)),
                      predictions.classes, predictions.rows, predictions.scores,
                      origin.values, in_sample, origin)

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from vocgui.core.embedding_map import layout, load_run_features, runs_with_features
+from vocgui.core.evaluation.thresholds import DEFAULT_THRESHOLD
 from vocgui.core.map_colours import COLOURINGS, Colouring, colouring
 from vocgui.core.map_umap import LayoutCancelled
-from vocgui.core.project import ChangeEvent, RunEvent
+from vocgui.core.project import ChangeEvent, Project, RunEvent
+from vocgui.core.suggestions import load_run_scores
 from vocgui.qt.app_state import AppState
 from vocgui.qt.background import BackgroundCall
 from vocgui.qt.map.scatter import MapScatter
@@ -79,6 +81,11 @@ class MapPanel(QWidget):
         self.pca_call = BackgroundCall(self)
         self.pca_call.done.connect(self._pca_ready)
         self.pca_call.failed.connect(lambda m: self.status.setText(f"Map failed: {m}"))
+        #: Class name -> the decision threshold of the run's suggestions (saved, tuned or
+        #: its own), which the uncertainty colouring is measured from; None until read.
+        self.thresholds: dict[str, float] | None = None
+        self.thresholds_call = BackgroundCall(self)
+        self.thresholds_call.done.connect(self._thresholds_ready)
         self.umap_call = BackgroundCall(self)
         self.umap_call.done.connect(self._umap_ready)
         self.umap_call.failed.connect(
@@ -169,6 +176,7 @@ class MapPanel(QWidget):
         self.run_id, self.method = int(run_id), ""
         path, n = project.path, len(project.images)
         self._stop_umap()
+        self._read_thresholds()
         self.status.setText(f"Laying out run {run_id}'s features (PCA)…")
 
         def pca():
@@ -218,6 +226,29 @@ class MapPanel(QWidget):
         self.scatter.set_current(self.state.current_row)
 
     # --- colours -----------------------------------------------------------------------
+    def _read_thresholds(self) -> None:
+        """Read the run's class thresholds on a worker (tuning them reads every score),
+        in a read-only project of its own; the colours follow when they arrive."""
+        self.thresholds = None
+        location, run_id = self.state.project.location, self.run_id
+
+        def read() -> tuple[int, dict[str, float] | None]:
+            with Project.open(location, read_only=True) as project:
+                try:
+                    scores = load_run_scores(project, run_id)
+                except KeyError:  # no scoring pass: uncertainty is measured from 0.5
+                    return run_id, None
+            return run_id, dict(zip(scores.classes, scores.thresholds.tolist(), strict=True))
+
+        self.thresholds_call.start(read)
+
+    def _thresholds_ready(self, result: object) -> None:
+        run_id, thresholds = result
+        if run_id == self.run_id:
+            self.thresholds = thresholds
+            if self.colour_box.currentData() == "uncertainty":
+                self.recolour()
+
     def current_colouring(self) -> Colouring:
         project = self.state.project
         scores = rows = None
@@ -232,8 +263,12 @@ class MapPanel(QWidget):
                     continue
             if predictions is not None and list(predictions.classes) == project.classes:
                 scores, rows = predictions.scores, predictions.rows
+        known = self.thresholds or {}
+        thresholds = np.asarray([known.get(c, DEFAULT_THRESHOLD) for c in project.classes],
+                                dtype=np.float32)
         return colouring(self.colour_box.currentData(), project.labels, project.classes,
-                         project.images["split"], scores, rows, project.images["labeled"])
+                         project.images["split"], scores, rows, project.images["labeled"],
+                         thresholds)
 
     def _colours(self) -> np.ndarray:
         project = self.state.project
@@ -254,6 +289,8 @@ class MapPanel(QWidget):
         # A finished run may have saved features (or new predictions to colour by).
         if event.kind in ("run_finished", "run_predictions"):
             self.refresh_runs()
+        elif event.kind == "run_thresholds" and event.run_id == self.run_id:
+            self._read_thresholds()  # saved from the Review tab: the colours follow
 
     # --- selection, hover ------------------------------------------------------------------
     def _shape_selected(self, rows: np.ndarray) -> None:
