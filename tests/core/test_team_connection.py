@@ -61,6 +61,8 @@ def test_values_reach_the_server_as_they_were_given(conn):
                    for i, text in enumerate(HOSTILE)]
     statements += [Statement("INSERT INTO t (id, name) SELECT 100 + i, %s FROM "
                              "unnest(%s::bigint[]) AS i", ("array", [3, 1, 2])),
+                   Statement("INSERT INTO t (id, name) VALUES (%s, 'a %% in the text')",
+                             (200,)),
                    Statement("COMMIT")]
     conn.run(statements)
     got = dict(conn.raw.execute("SELECT id, name FROM t WHERE id < 100").fetchall())
@@ -68,7 +70,11 @@ def test_values_reach_the_server_as_they_were_given(conn):
     floats = [row[0] for row in conn.raw.execute("SELECT x FROM t WHERE id < 5 ORDER BY id")]
     assert floats[0] == 0.5 and floats[1] != floats[1] and floats[2] is None
     assert floats[3:] == [-1e300, 2]
-    assert _ids(conn)[-3:] == [101, 102, 103]
+    assert _ids(conn)[-4:] == [101, 102, 103, 200]
+    assert conn.raw.execute("SELECT name FROM t WHERE id = 200").fetchone()[0] == (
+        "a % in the text")
+    assert conn._binds_here("... LIKE 'x%%' AND id = %s")  # one text, not a pipeline
+    assert not conn._binds_here("... %(name)s") and not conn._binds_here("... %b")
 
 
 def test_a_lost_connection_is_never_taken_for_a_commit(conn, pg_url):

@@ -38,8 +38,8 @@ from vocgui.core.project.postgres_dialect import (
 )
 
 _DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.I)
-#: A ``%`` that is neither ``%s`` nor ``%%``: a statement psycopg itself must bind.
-_OTHER_PLACEHOLDER = re.compile(r"%(?![s%])")
+#: ``%s`` and ``%%``, the only placeholders :meth:`PgConnection.run` binds itself.
+_PLAIN_PLACEHOLDER = re.compile(r"%[s%]")
 _CATALOG_SQL = """
 SELECT c.relname, a.attname,
        pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%' AS serial,
@@ -102,6 +102,7 @@ class PgConnection:
         self._translated: dict[str, tuple[str, str | None, str | None]] = {}
         self._behind: set[str] = set()  # tables whose sequence an explicit id left behind
         self._queue: list[Statement] | None = None  # see start_queue
+        self._plain: dict[str, bool] = {}  # see _binds_here
         #: (the connection it is for, its escaping, its encoding): see _escaping
         self._escaper: tuple[psycopg.Connection, pq.Escaping, str] | None = None
 
@@ -147,7 +148,7 @@ class PgConnection:
         docstring for how). On an error the server has run the statements before the
         failing one and none after it; :meth:`committed_after_error` says whether a
         COMMIT among them went through."""
-        if any(s.many or _OTHER_PLACEHOLDER.search(s.sql) for s in statements):
+        if any(s.many or not self._binds_here(s.sql) for s in statements):
             with self.raw.pipeline():
                 for statement in statements:
                     cursor = self.raw.cursor()
@@ -158,6 +159,14 @@ class PgConnection:
             return
         self.raw.execute(";\n".join(s.sql % tuple(map(self._literal, s.params))
                                     for s in statements))
+
+    def _binds_here(self, sql: str) -> bool:
+        """Whether ``sql`` has no placeholder but ``%s`` and ``%%`` (as Python's ``%``
+        formatting reads them, so does psycopg); cached per statement text."""
+        found = self._plain.get(sql)
+        if found is None:
+            found = self._plain[sql] = "%" not in _PLAIN_PLACEHOLDER.sub("", sql)
+        return found
 
     def committed_after_error(self, statements: Sequence[Statement]) -> bool:
         """After :meth:`run` of ``statements`` raised: whether their COMMIT went through.
