@@ -1,4 +1,5 @@
-"""Fixtures of the Qt tests: an AppState over a real project of the 100-image sample."""
+"""Fixtures of the Qt tests: an AppState over a real project of the 100-image sample, and
+no key left held from one test to the next."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from pathlib import Path
 
 import pytest
 from main_window_helpers import open_window, private_settings, use_private_data_dir
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from vocgui.core.project import Project
 from vocgui.qt.app_state import AppState
@@ -31,3 +36,18 @@ def window(qtbot, voc_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     win = open_window(qtbot, private_settings(tmp_path), voc_sample)
     yield win
     win.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_modifier_held(qapp) -> Iterator[None]:
+    """After each test, no modifier key counts as held. QTest leaves the application the
+    modifiers of its last key event (Ctrl after a Ctrl+Z click), so the next test's
+    ``selectRow`` would toggle a row as a Ctrl-click does instead of selecting it alone;
+    a modifier-free key release resets them."""
+    yield
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        widget = QWidget()
+        widget.show()
+        QTest.keyRelease(widget, Qt.Key.Key_Control, Qt.KeyboardModifier.NoModifier)
+        widget.close()
+        widget.deleteLater()
