@@ -21,11 +21,35 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep TensorFlow quiet and on the CPU in tests.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# A data folder (settings, the demo's project, team run files) of the session's own, not
+# the user's: tests must not read or change a real one, and parallel workers (each its
+# own session) must not share one.
+os.environ.setdefault("VOCGUI_DATA_DIR", tempfile.mkdtemp(prefix="vocgui-test-data-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VOCGUI_SHARED", REPO.parent / "shared"))
 SAMPLE = SHARED / "data" / "voc2012-sample"
 TARBALL = SHARED / "data" / "voc2012-annotations.tar.gz"
+
+
+#: Test files that share the session's trained review project (tests/qt/review_run.py,
+#: 50 s to train): in one worker, so it is trained once.
+_REVIEW_RUN_FILES = {"test_review_cli.py", "test_review_figures.py", "test_review_panel.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """For pytest-xdist's ``--dist loadgroup`` (pyproject's addopts): a file's tests run in
+    one worker, so its module fixtures are built once; the files above share a group."""
+    for item in items:
+        name = item.path.name
+        group = "review_run" if name in _REVIEW_RUN_FILES else str(item.path)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per core, at most 4 (each trains Keras models using every
+    core, and holds TensorFlow's ~1 GB)."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _missing(path: Path) -> str:
