@@ -9,6 +9,7 @@ ones included) runs from any clone.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tarfile
@@ -24,7 +25,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # A data folder (settings, the demo's project, team run files) of the session's own, not
 # the user's: tests must not read or change a real one, and parallel workers (each its
 # own session) must not share one.
-os.environ.setdefault("VOCGUI_DATA_DIR", tempfile.mkdtemp(prefix="vocgui-test-data-"))
+if "VOCGUI_DATA_DIR" not in os.environ:
+    os.environ["VOCGUI_DATA_DIR"] = tempfile.mkdtemp(prefix="vocgui-test-data-")
+    atexit.register(shutil.rmtree, os.environ["VOCGUI_DATA_DIR"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VOCGUI_SHARED", REPO.parent / "shared"))
