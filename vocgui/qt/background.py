@@ -34,9 +34,17 @@ class _Task(QRunnable):
             result = self.fn()
         except Exception as exc:  # noqa: BLE001 - any failure goes to the view as a message
             log.exception("background call failed")
-            self.relay.finished.emit(self.token, False, f"{type(exc).__name__}: {exc}")
+            self._tell(False, f"{type(exc).__name__}: {exc}")
         else:
-            self.relay.finished.emit(self.token, True, result)
+            self._tell(True, result)
+
+    def _tell(self, ok: bool, payload: object) -> None:
+        try:
+            self.relay.finished.emit(self.token, ok, payload)
+        except RuntimeError:
+            # The app quit while this ran (e.g. a UMAP layout when the window closed):
+            # Python's shutdown deleted the relay, and nobody is left to tell.
+            log.debug("a background call ended after the app had quit")
 
 
 class BackgroundCall(QObject):
