@@ -63,6 +63,8 @@ def test_values_reach_the_server_as_they_were_given(conn):
                              "unnest(%s::bigint[]) AS i", ("array", [3, 1, 2])),
                    Statement("INSERT INTO t (id, name) VALUES (%s, 'a %% in the text')",
                              (200,)),
+                   Statement("INSERT INTO t (id, name, x) VALUES (201, 'minus', 1 -%s)",
+                             (-5,)),
                    Statement("COMMIT")]
     conn.run(statements)
     got = dict(conn.raw.execute("SELECT id, name FROM t WHERE id < 100").fetchall())
@@ -70,7 +72,8 @@ def test_values_reach_the_server_as_they_were_given(conn):
     floats = [row[0] for row in conn.raw.execute("SELECT x FROM t WHERE id < 5 ORDER BY id")]
     assert floats[0] == 0.5 and floats[1] != floats[1] and floats[2] is None
     assert floats[3:] == [-1e300, 2]
-    assert _ids(conn)[-4:] == [101, 102, 103, 200]
+    assert _ids(conn)[-5:] == [101, 102, 103, 200, 201]
+    assert conn.raw.execute("SELECT x FROM t WHERE id = 201").fetchone()[0] == 6
     assert conn.raw.execute("SELECT name FROM t WHERE id = 200").fetchone()[0] == (
         "a % in the text")
     assert conn._binds_here("... LIKE 'x%%' AND id = %s")  # one text, not a pipeline

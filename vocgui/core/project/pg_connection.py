@@ -181,7 +181,8 @@ class PgConnection:
         ids) the fast way, as nearly every edit holds only those; anything else as
         psycopg writes it on the client side."""
         if type(value) is int:
-            return str(value)
+            # a space before a minus: "x -%s" must not become the comment "x --5"
+            return str(value) if value >= 0 else f" {value}"
         if type(value) is str:
             # standard_conforming_strings or not, PQescapeLiteral writes a valid literal
             escaping, encoding = self._escaping
