@@ -108,6 +108,8 @@ def test_invalid_edits_change_nothing(project: Project, events) -> None:
         project.set_class_color("cat", "red")
     with pytest.raises(ValueError, match="exactly the existing"):
         project.reorder_classes(["cat"])
+    with pytest.raises(ValueError, match="without NUL"):  # PostgreSQL text cannot hold one
+        project.set_review([1], "flagged", "a\0b")
     assert project_state(project) == before == reopened_state(project)
     assert events == [] and len(project.edit_log()) == log_size
 

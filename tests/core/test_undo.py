@@ -56,7 +56,8 @@ def commands(draw: st.DrawFn, project: Project) -> cmd.Command:
         return cmd.AddLabel(project, rows, name)
     if kind == "review":
         return cmd.SetReview(project, rows, draw(st.sampled_from(["reviewed", "flagged"])),
-                             draw(st.none() | st.text(max_size=5)))
+                             draw(st.none() | st.text(st.characters(exclude_characters="\0"),
+                                                      max_size=5)))  # NUL: refused
     if kind == "add_class":
         return cmd.AddClass(project, fresh)
     if kind == "reorder":
